@@ -1,0 +1,67 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { timeout } from "hono/timeout";
+import { timing } from "hono/timing";
+import type { Config } from "./config";
+import type { Database } from "./db/client";
+import type { ServiceStatusSource } from "./domain/service-status";
+import { ApiError, handleError, notFound } from "./http/errors";
+import { requestLog } from "./http/middleware/request-log";
+import { metricsRoutes } from "./http/routes/metrics";
+import { systemRoutes } from "./http/routes/system";
+import type { EventLoopLag } from "./lib/event-loop-lag";
+import type { Logger } from "./lib/logger";
+import type { MetricsRegistry } from "./lib/metrics";
+
+/** Everything the HTTP app needs, built by the composition root (or a test). */
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  database: Database;
+  metrics: MetricsRegistry;
+  lag: EventLoopLag;
+  services: ServiceStatusSource;
+  startedAt?: number;
+}
+
+/** Paths that hold the connection open on purpose and so escape the request timeout. */
+const LONG_LIVED = new Set(["/api/dashboard/stream"]);
+
+/** Builds the Hono app: global middleware, every route, one error handler and a JSON 404. */
+export function createApp(deps: AppDeps) {
+  const { config, log, database, metrics, lag, services } = deps;
+  const startedAt = deps.startedAt ?? Date.now();
+  const requestTimeout = timeout(
+    config.REQUEST_TIMEOUT_MS,
+    new HTTPException(504, { message: `request took longer than ${config.REQUEST_TIMEOUT_MS} ms` }),
+  );
+
+  const app = new Hono()
+    .use(requestId())
+    .use(timing({ crossOrigin: false }))
+    .use(requestLog({ log, metrics, slowRequestMs: config.SLOW_REQUEST_MS }))
+    .use(secureHeaders())
+    .use((c, next) => (LONG_LIVED.has(c.req.path) ? next() : requestTimeout(c, next)))
+    .use(
+      bodyLimit({
+        maxSize: config.BODY_LIMIT_BYTES,
+        onError: () => {
+          throw new ApiError(413, "payload_too_large", `request body exceeds ${config.BODY_LIMIT_BYTES} bytes`);
+        },
+      }),
+    )
+    .route(
+      "/",
+      systemRoutes({ sql: database.sql, healthDbTimeoutMs: config.HEALTH_DB_TIMEOUT_MS, services, startedAt }),
+    )
+    .route("/", metricsRoutes({ metrics, lag, database, services, startedAt }));
+
+  app.onError(handleError(log));
+  app.notFound(notFound);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+/** Every background service ATP knows, in start order. */
+export const SERVICE_NAMES = ["exchange_sync", "signal_monitor", "trading_scheduler"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const bool = z
+  .enum(["true", "false", "1", "0", "on", "off", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "on" || v === "yes");
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const services = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(SERVICE_NAMES)))
+  .transform((names) => [...new Set(names)]);
+
+const decimalString = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal number");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: int(0, 65535).default(8002),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default("./.data"),
+    EMBEDDED_PG_PORT: int(1, 65535).default(54329),
+    DB_POOL_MAX: int(1, 100).default(10),
+    WORKER_DB_POOL_MAX: int(1, 20).default(3),
+    DB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5000),
+    DB_CONNECT_TIMEOUT_S: int(1, 120).default(10),
+    HEALTH_DB_TIMEOUT_MS: int(50, 10_000).default(1000),
+    REQUEST_TIMEOUT_MS: int(100, 600_000).default(15_000),
+    BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(64 * 1024),
+    SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
+    SLOW_REQUEST_MS: int(1, 600_000).default(1000),
+    SERVICES: services.default([...SERVICE_NAMES]),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+    API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    READ_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    ENABLE_TEST_ENDPOINTS: bool.default(false),
+    EXCHANGE: z.enum(["paper", "ccxt"]).default("paper"),
+    EXCHANGE_ID: z.string().min(1).default("cryptocom"),
+    EXCHANGE_API_KEY: z.string().min(1).optional(),
+    EXCHANGE_API_SECRET: z.string().min(1).optional(),
+    EXCHANGE_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    PAPER_SEED: z.string().min(1).default("atp"),
+    PAPER_HISTORY_ORDERS: int(0, 10_000_000).default(0),
+    PAPER_START_BALANCES: z
+      .string()
+      .default("USDT:10000,BTC:0.5,ETH:5")
+      .transform((v) => v.split(",").map((pair) => pair.trim().split(":")))
+      .pipe(z.array(z.tuple([z.string().regex(/^[A-Z0-9]{2,12}$/), decimalString])))
+      .transform((pairs) => Object.fromEntries(pairs) as Record<string, string>),
+    PAPER_FEE_RATE: decimalString.default("0.001"),
+    PAPER_SLIPPAGE_RATE: decimalString.default("0.0005"),
+    EXCHANGE_SYNC_START_DELAY_MS: int(0, 3_600_000).default(15_000),
+    EXCHANGE_SYNC_INTERVAL_MS: int(100, 3_600_000).default(5000),
+    EXCHANGE_SYNC_PAGE_SIZE: int(1, 1000).default(50),
+    SIGNAL_MONITOR_INTERVAL_MS: int(100, 3_600_000).default(30_000),
+    TRADING_SCHEDULER_INTERVAL_MS: int(100, 3_600_000).default(2000),
+    DASHBOARD_CACHE: z.enum(["on", "off"]).default("on"),
+    DASHBOARD_STALE_MS: int(0, 600_000).default(2000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EXCHANGE === "ccxt" && (!c.EXCHANGE_API_KEY || !c.EXCHANGE_API_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["EXCHANGE_API_KEY"],
+        message: "EXCHANGE=ccxt needs EXCHANGE_API_KEY and EXCHANGE_API_SECRET",
+      });
+    }
+  });
+
+type Parsed = z.infer<typeof schema>;
+
+/** The typed, frozen configuration every module receives. */
+export type Config = Readonly<Parsed & { LOG_FORMAT: "json" | "pretty" }>;
+
+/** A configuration that failed validation, with one line per offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment (default: process.env) into a Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", except SERVICES where empty means "none".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([key, value]) => value !== "" || key === "SERVICES"));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.length > 0 ? String(issue.path[0]) : "(environment)";
+        const value = env[name];
+        const shown = value === undefined ? "" : ` (got ${JSON.stringify(redact(name, value))})`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const parsed = result.data;
+  const logFormat =
+    parsed.LOG_FORMAT ?? (parsed.NODE_ENV === "development" && process.stdout.isTTY ? "pretty" : "json");
+  return Object.freeze({ ...parsed, LOG_FORMAT: logFormat });
+}
+
+function redact(name: string, value: string): string {
+  return /TOKEN|SECRET|KEY|PASSWORD|DATABASE_URL/.test(name) ? "***" : value;
+}

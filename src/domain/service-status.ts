@@ -1,0 +1,19 @@
+/** Lifecycle states of a background service. */
+export const SERVICE_STATES = ["starting", "running", "stopped", "crashed", "standby"] as const;
+export type ServiceLifecycle = (typeof SERVICE_STATES)[number];
+
+/** What the supervisor reports about one background service. */
+export interface ServiceStatus {
+  name: string;
+  state: ServiceLifecycle;
+  enabled: boolean;
+  last_run_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  restarts: number;
+}
+
+/** Read access to the services' states, as the HTTP layer sees it. */
+export interface ServiceStatusSource {
+  statuses(): ServiceStatus[];
+}

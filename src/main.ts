@@ -1,0 +1,81 @@
+import { createApp } from "./app";
+import { type Config, ConfigError, loadConfig } from "./config";
+import { createDatabase } from "./db/client";
+import { locateDatabase } from "./db/connect";
+import { monitorEventLoopLag } from "./lib/event-loop-lag";
+import { createLogger, type Logger } from "./lib/logger";
+import { MetricsRegistry } from "./lib/metrics";
+
+/** Composition root: config → database → app → server → shutdown. */
+async function main(): Promise<void> {
+  const config = readConfigOrExit();
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { app: "atp" } });
+  const startedAt = Date.now();
+
+  const location = await locateDatabase(config, log).catch((error) => fail(log, "database unavailable", error));
+  const database = createDatabase({
+    url: location.url,
+    max: config.DB_POOL_MAX,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    connectTimeoutS: config.DB_CONNECT_TIMEOUT_S,
+    applicationName: `atp-${process.pid}-main`,
+  });
+  const lag = monitorEventLoopLag();
+  const services = { statuses: () => [] };
+  const app = createApp({ config, log, database, metrics: new MetricsRegistry(), lag, services, startedAt });
+
+  const server = Bun.serve({
+    port: config.PORT,
+    hostname: config.HOST,
+    development: false,
+    fetch: app.fetch,
+  });
+  log.info("ATP listening", {
+    url: `http://${config.HOST}:${server.port}`,
+    database: location.embedded ? "embedded" : "external",
+    ready_ms: Date.now() - startedAt,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    const deadline = setTimeout(() => {
+      log.error("shutdown took too long; exiting", { timeout_ms: config.SHUTDOWN_TIMEOUT_MS });
+      log.flush();
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    // Stop accepting, let in-flight requests finish, then release the database.
+    await server.stop(false);
+    lag.stop();
+    await database.close(Math.max(1, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 4000)));
+    await location.stop();
+    clearTimeout(deadline);
+    log.info("stopped");
+    log.flush();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+function readConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function fail(log: Logger, msg: string, error: unknown): never {
+  log.error(msg, { error: error instanceof Error ? error.message : String(error) });
+  log.flush();
+  process.exit(1);
+}
+
+await main();

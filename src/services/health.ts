@@ -1,0 +1,29 @@
+import type { Sql } from "../db/client";
+
+/** Outcome of a database round trip bounded by a timeout. */
+export interface DatabaseCheck {
+  ok: boolean;
+  latency_ms: number;
+  error?: string;
+}
+
+/** Runs `select 1`, giving up after `timeoutMs` (an unreachable server must not hang the caller). */
+export async function checkDatabase(sql: Sql, timeoutMs: number): Promise<DatabaseCheck> {
+  const start = performance.now();
+  let timer: Timer | undefined;
+  const query = sql`select 1`.execute();
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([query, timedOut]);
+    return { ok: true, latency_ms: elapsed(start) };
+  } catch (error) {
+    query.catch(() => {});
+    return { ok: false, latency_ms: elapsed(start), error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const elapsed = (start: number) => Math.round((performance.now() - start) * 100) / 100;

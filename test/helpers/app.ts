@@ -1,0 +1,32 @@
+import { createApp } from "../../src/app";
+import { type Config, loadConfig } from "../../src/config";
+import type { Database } from "../../src/db/client";
+import type { ServiceStatusSource } from "../../src/domain/service-status";
+import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
+import { createLogger, type LogLevel } from "../../src/lib/logger";
+import { MetricsRegistry } from "../../src/lib/metrics";
+
+/** Log lines captured from a test app, parsed. */
+export type CapturedLog = { level: LogLevel; msg: string; [field: string]: unknown }[];
+
+/** A config for tests: defaults, no services, plus overrides. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: "test", SERVICES: "", LOG_FORMAT: "json", ...env });
+}
+
+/** The real app wired to a test database, with its log lines captured. */
+export function createTestApp(
+  database: Database,
+  {
+    env = {},
+    services = { statuses: () => [] },
+  }: { env?: Record<string, string>; services?: ServiceStatusSource } = {},
+) {
+  const config = testConfig(env);
+  const logs: CapturedLog = [];
+  const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
+  const metrics = new MetricsRegistry();
+  const lag = monitorEventLoopLag();
+  const app = createApp({ config, log, database, metrics, lag, services });
+  return { app, config, logs, metrics, lag };
+}
