@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabaseUrl } from "./helpers/cluster";
+import { freePort } from "./helpers/ports";
+import { startAppProcess, waitForStatus } from "./helpers/process";
+
+describe("the service process with DATABASE_URL", () => {
+  test("serves /health 200 and stops cleanly on SIGTERM", async () => {
+    const app = await startAppProcess({ DATABASE_URL: await createTestDatabaseUrl() });
+    try {
+      await waitForStatus(`${app.baseUrl}/health`);
+      const res = await fetch(`${app.baseUrl}/ping_fast`);
+      expect(await res.json()).toEqual({ pong: true });
+    } finally {
+      expect(await app.stop("SIGTERM")).toBe(0);
+    }
+    expect(app.output()).toContain('"msg":"shutting down"');
+    expect(app.output()).toContain('"msg":"stopped"');
+  });
+
+  test("an unreachable database gives /health 503 with a clear message, /ping_fast 200", async () => {
+    const port = await freePort();
+    const app = await startAppProcess({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/atp`,
+      HEALTH_DB_TIMEOUT_MS: "500",
+      DB_CONNECT_TIMEOUT_S: "1",
+    });
+    try {
+      await waitForStatus(`${app.baseUrl}/ping_fast`);
+      const res = await fetch(`${app.baseUrl}/health`);
+      expect(res.status).toBe(503);
+      const body = await res.json();
+      expect(body.database.ok).toBe(false);
+      expect(body.database.error).toBeTruthy();
+    } finally {
+      expect(await app.stop()).toBe(0);
+    }
+  });
+});
+
+describe("the embedded default", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "atp-embedded-"));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test("creates, migrates and serves on first start, stops PostgreSQL on SIGTERM, survives a SIGKILL", async () => {
+    const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
+    const pidFile = join(dataDir, "postgres", "postmaster.pid");
+
+    const first = await startAppProcess(env);
+    await waitForStatus(`${first.baseUrl}/health`, 200, 30_000);
+    expect(existsSync(join(dataDir, "postgres", "PG_VERSION"))).toBe(true);
+    expect(await first.stop("SIGTERM")).toBe(0);
+    expect(existsSync(pidFile)).toBe(false);
+
+    // A killed process leaves its PostgreSQL running; the next start must take it over.
+    const second = await startAppProcess(env);
+    await waitForStatus(`${second.baseUrl}/health`, 200, 30_000);
+    await second.stop("SIGKILL");
+    expect(existsSync(pidFile)).toBe(true);
+
+    const third = await startAppProcess(env);
+    try {
+      await waitForStatus(`${third.baseUrl}/health`, 200, 30_000);
+      expect(third.output()).toContain("leftover embedded PostgreSQL");
+    } finally {
+      expect(await third.stop("SIGTERM")).toBe(0);
+    }
+    expect(existsSync(pidFile)).toBe(false);
+  }, 90_000);
+});
