@@ -83,7 +83,7 @@ export interface OrderHistoryPage {
   orders: ExchangeOrder[];
   /** Opaque position AFTER this page; always set, so a caught-up sync can store it and resume later. */
   cursor: string;
-  /** True when more orders are available right now past `cursor`. */
+  /** True when more may be available right now past `cursor`; a page can be empty and still have more (live exchanges walk time windows). */
   hasMore: boolean;
 }
 
