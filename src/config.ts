@@ -68,8 +68,35 @@ const schema = z
     TRADING_SCHEDULER_INTERVAL_MS: int(100, 3_600_000).default(2000),
     DASHBOARD_CACHE: z.enum(["on", "off"]).default("on"),
     DASHBOARD_STALE_MS: int(0, 600_000).default(2000),
+    MAX_OPEN_POSITIONS: int(1, 1000).default(5),
+    SIGNAL_TIMEFRAME: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1h"),
+    SIGNAL_CANDLE_LIMIT: int(60, 1000).default(250),
+    SIGNAL_COOLDOWN_S: int(0, 604_800).default(300),
+    SIGNAL_MIN_PRICE_CHANGE_PCT: z
+      .string()
+      .regex(/^\d{1,3}(\.\d{1,4})?$/, "must be a percentage such as 1 or 0.5")
+      .refine((v) => Number(v) <= 100, "must be at most 100")
+      .default("1"),
+    SIGNAL_MAX_AGE_S: int(10, 86_400).default(900),
+    WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+    TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+    TELEGRAM_CHAT_ID: z.string().min(1).optional(),
+    TELEGRAM_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+    NOTIFY_TIMEOUT_MS: int(100, 60_000).default(5000),
+    DAILY_SUMMARY_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a local time HH:MM")
+      .default("08:00"),
+    DAILY_SUMMARY_TZ: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Paris").default("UTC"),
   })
   .superRefine((c, ctx) => {
+    if (Boolean(c.TELEGRAM_BOT_TOKEN) !== Boolean(c.TELEGRAM_CHAT_ID)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_BOT_TOKEN"],
+        message: "Telegram notifications need both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID",
+      });
+    }
     if (c.EXCHANGE === "ccxt" && (!c.EXCHANGE_API_KEY || !c.EXCHANGE_API_SECRET)) {
       ctx.addIssue({
         code: "custom",
@@ -111,6 +138,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const logFormat =
     parsed.LOG_FORMAT ?? (parsed.NODE_ENV === "development" && process.stdout.isTTY ? "pretty" : "json");
   return Object.freeze({ ...parsed, LOG_FORMAT: logFormat });
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function redact(name: string, value: string): string {
