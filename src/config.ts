@@ -108,6 +108,9 @@ const schema = z
 
 type Parsed = z.infer<typeof schema>;
 
+/** Every environment variable the schema reads: the list `.env.example` documents. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Parsed)[];
+
 /** The typed, frozen configuration every module receives. */
 export type Config = Readonly<Parsed & { LOG_FORMAT: "json" | "pretty" }>;
 
