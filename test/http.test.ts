@@ -5,8 +5,9 @@ import { createDatabase } from "../src/db/client";
 import { handleError, notFound } from "../src/http/errors";
 import { validate } from "../src/http/validation";
 import { createLogger } from "../src/lib/logger";
-import { createTestDatabase } from "./helpers/cluster";
 import { createTestApp } from "./helpers/app";
+import { createTestDatabase } from "./helpers/cluster";
+import { json } from "./helpers/json";
 import { freePort } from "./helpers/ports";
 
 describe("HTTP foundation", async () => {
@@ -33,13 +34,13 @@ describe("HTTP foundation", async () => {
   test("GET /ping_fast answers without I/O", async () => {
     const res = await app.request("/ping_fast");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ pong: true });
+    expect(await json(res)).toEqual({ pong: true });
   });
 
   test("GET /health is 200 with the database and the services", async () => {
     const res = await app.request("/health");
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.status).toBe("ok");
     expect(body.database.ok).toBe(true);
     expect(body.services[0]).toMatchObject({ name: "exchange_sync", state: "running" });
@@ -57,7 +58,7 @@ describe("HTTP foundation", async () => {
     try {
       const res = await down.app.request("/health");
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = await json(res);
       expect(body.status).toBe("unavailable");
       expect(body.database.ok).toBe(false);
       expect(body.database.error).toMatch(/ECONNREFUSED|connect|answer/i);
@@ -90,7 +91,7 @@ describe("HTTP foundation", async () => {
   test("unknown paths get the JSON 404 envelope", async () => {
     const res = await app.request("/no/such/route");
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({
+    expect(await json(res)).toEqual({
       error: { code: "not_found", message: "no route for GET /no/such/route" },
     });
   });
@@ -99,7 +100,7 @@ describe("HTTP foundation", async () => {
     for (let i = 0; i < 5; i++) await app.request("/ping_fast");
     const res = await app.request("/metrics");
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     const ping = body.routes.find((r: { route: string }) => r.route === "GET /ping_fast");
     expect(ping.count).toBeGreaterThanOrEqual(5);
     expect(ping.p50_ms).toBeGreaterThan(0);
@@ -132,8 +133,10 @@ describe("errors, validation and slow requests", () => {
   const logs: { level: string; msg: string; [k: string]: unknown }[] = [];
   const log = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
   const app = new Hono()
-    .post("/things", validate("json", z.strictObject({ name: z.string().min(1), qty: z.number().int().positive() })), (c) =>
-      c.json(c.req.valid("json"), 201),
+    .post(
+      "/things",
+      validate("json", z.strictObject({ name: z.string().min(1), qty: z.number().int().positive() })),
+      (c) => c.json(c.req.valid("json"), 201),
     )
     .get("/boom", () => {
       throw new Error("secret internals");
@@ -151,7 +154,7 @@ describe("errors, validation and slow requests", () => {
   test("wrong types, unknown fields and out-of-range numbers give 400 with per-field details", async () => {
     const res = await post(JSON.stringify({ name: 5, qty: -1, extra: true }));
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error.code).toBe("validation_failed");
     const paths = body.error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(["name", "qty"]));
@@ -161,7 +164,7 @@ describe("errors, validation and slow requests", () => {
   test("malformed JSON gives a 400 envelope", async () => {
     const res = await post("{not json");
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe("bad_request");
+    expect((await json(res)).error.code).toBe("bad_request");
   });
 
   test("a bug is a 500 without internals, and is logged", async () => {
@@ -191,6 +194,6 @@ describe("slow requests and body limits", async () => {
   test("a body over the limit is refused with 413", async () => {
     const res = await app.request("/anything", { method: "POST", body: "x".repeat(4096) });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe("payload_too_large");
+    expect((await json(res)).error.code).toBe("payload_too_large");
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabaseUrl } from "./helpers/cluster";
+import { json } from "./helpers/json";
 import { freePort } from "./helpers/ports";
 import { startAppProcess, waitForStatus } from "./helpers/process";
 
@@ -12,7 +13,7 @@ describe("the service process with DATABASE_URL", () => {
     try {
       await waitForStatus(`${app.baseUrl}/health`);
       const res = await fetch(`${app.baseUrl}/ping_fast`);
-      expect(await res.json()).toEqual({ pong: true });
+      expect(await json(res)).toEqual({ pong: true });
     } finally {
       expect(await app.stop("SIGTERM")).toBe(0);
     }
@@ -31,7 +32,7 @@ describe("the service process with DATABASE_URL", () => {
       await waitForStatus(`${app.baseUrl}/ping_fast`);
       const res = await fetch(`${app.baseUrl}/health`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = await json(res);
       expect(body.database.ok).toBe(false);
       expect(body.database.error).toBeTruthy();
     } finally {

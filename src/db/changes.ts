@@ -1,4 +1,4 @@
-import type { Sql } from "./client";
+import type { Queryable, Sql } from "./client";
 
 /** The one PostgreSQL channel on which every committed change is announced, across processes. */
 export const CHANGES_CHANNEL = "atp_changes";
@@ -16,7 +16,7 @@ export type ChangeTopic =
   | "loans";
 
 /** Announces a committed change (call after the commit, or inside the transaction: NOTIFY is sent on commit). */
-export async function notifyChange(sql: Sql, topic: ChangeTopic): Promise<void> {
+export async function notifyChange(sql: Queryable, topic: ChangeTopic): Promise<void> {
   await sql`select pg_notify(${CHANGES_CHANNEL}, ${topic})`;
 }
 

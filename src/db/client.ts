@@ -7,6 +7,8 @@ export type Schema = typeof schema;
 export type Db = PostgresJsDatabase<Schema>;
 /** The postgres.js client (prepared tagged-template queries for hot reads, LISTEN/NOTIFY). */
 export type Sql = postgres.Sql;
+/** Anything raw queries can run on: the pool or a transaction of it. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
 
 export interface DatabaseOptions {
   url: string;

@@ -1,0 +1,46 @@
+import { notifyChange } from "../../db/changes";
+import type { Sql } from "../../db/client";
+import { upsertExchangeOrders } from "../../db/queries/exchange-orders";
+import { addCounters, mergeCursor, readCursor } from "../../db/queries/service-state";
+import type { ExchangeClient } from "../../exchanges/types";
+
+export interface HistoryImportOptions {
+  service: string;
+  pageSize: number;
+  /** Checked between pages: a stop request ends the import at a page boundary. */
+  stopping?: () => boolean;
+}
+
+/**
+ * Imports order history page by page from the persisted cursor. Each page is one multi-row upsert
+ * and the cursor's advance, in one transaction: a crash loses nothing and repeats nothing.
+ * Returns the number of orders fetched and rows changed.
+ */
+export async function importOrderHistory(
+  sql: Sql,
+  exchange: ExchangeClient,
+  { service, pageSize, stopping = () => false }: HistoryImportOptions,
+): Promise<{ fetched: number; changed: number; pages: number }> {
+  const stored = (await readCursor(sql, service)).history;
+  let cursor = typeof stored === "string" ? stored : null;
+  let fetched = 0;
+  let changed = 0;
+  let pages = 0;
+  for (;;) {
+    const page = await exchange.fetchOrderHistory(cursor, pageSize);
+    const next = page.cursor;
+    const n = await sql.begin(async (tx) => {
+      const rows = await upsertExchangeOrders(tx, page.orders);
+      await mergeCursor(tx, service, { history: next });
+      if (rows > 0) await notifyChange(tx, "orders");
+      return rows;
+    });
+    cursor = next;
+    fetched += page.orders.length;
+    changed += n;
+    pages++;
+    if (!page.hasMore || stopping()) break;
+  }
+  if (changed > 0) await addCounters(sql, service, { orders_imported: changed });
+  return { fetched, changed, pages };
+}

@@ -1,0 +1,39 @@
+import type { Sql } from "../../db/client";
+import type { ExchangeClient } from "../../exchanges/types";
+import type { Logger } from "../../lib/logger";
+import { syncBalances } from "./balances";
+import { importOrderHistory } from "./history";
+import { reconcileOpenOrders } from "./open-orders";
+import { valueAndSnapshotPortfolio } from "./portfolio";
+
+export interface ExchangeSyncDeps {
+  sql: Sql;
+  exchange: ExchangeClient;
+  log: Logger;
+  service?: string;
+  pageSize: number;
+  stopping?: () => boolean;
+}
+
+/** One exchange_sync cycle: balances, open orders (reconciled), order history, portfolio valuation. */
+export async function runExchangeSyncCycle({
+  sql,
+  exchange,
+  log,
+  service = "exchange_sync",
+  pageSize,
+  stopping = () => false,
+}: ExchangeSyncDeps) {
+  const balances = await syncBalances(sql, exchange);
+  const openOrders = await reconcileOpenOrders(sql, exchange, log);
+  const history = await importOrderHistory(sql, exchange, { service, pageSize, stopping });
+  const portfolio = await valueAndSnapshotPortfolio(sql, exchange);
+  const summary = {
+    balances,
+    open_orders: openOrders,
+    history_fetched: history.fetched,
+    history_changed: history.changed,
+  };
+  if (balances + openOrders + history.changed > 0) log.info("exchange synced", summary);
+  return { ...summary, net_usd: portfolio.netUsd };
+}

@@ -1,0 +1,32 @@
+import { notifyChange } from "../../db/changes";
+import type { Sql } from "../../db/client";
+import { openOrderKeys, upsertExchangeOrders } from "../../db/queries/exchange-orders";
+import { NotFoundError } from "../../domain/exchange-errors";
+import type { ExchangeClient, ExchangeOrder } from "../../exchanges/types";
+import type { Logger } from "../../lib/logger";
+
+/**
+ * Reconciles open orders: upserts the exchange's open list, then looks up each order the mirror
+ * still holds as open but the exchange no longer lists, to learn its real final state (an order
+ * that left the open list may have filled; it is never assumed cancelled). Returns rows changed.
+ */
+export async function reconcileOpenOrders(sql: Sql, exchange: ExchangeClient, log: Logger): Promise<number> {
+  const open = await exchange.fetchOpenOrders();
+  const stillOpen = new Set(open.map((o) => o.exchangeOrderId));
+  const departed = (await openOrderKeys(sql)).filter((k) => !stillOpen.has(k.exchange_order_id));
+  const resolved: ExchangeOrder[] = [];
+  for (const { exchange_order_id, symbol } of departed) {
+    try {
+      resolved.push(await exchange.fetchOrder(exchange_order_id, symbol));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      // Unknown to the exchange: keep the row as it is and look again next cycle.
+      log.warn("open order unknown to the exchange", { exchange_order_id, symbol });
+    }
+  }
+  return await sql.begin(async (tx) => {
+    const n = await upsertExchangeOrders(tx, [...open, ...resolved]);
+    if (n > 0) await notifyChange(tx, "orders");
+    return n;
+  });
+}

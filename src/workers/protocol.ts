@@ -1,0 +1,33 @@
+import { z } from "zod";
+import type { Config } from "../config";
+
+/** Supervisor → worker: the first message, everything a worker needs to run. */
+export const initMessage = z.object({
+  type: z.literal("init"),
+  name: z.string(),
+  databaseUrl: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  heartbeatMs: z.number().int().positive(),
+  leaderPollMs: z.number().int().positive(),
+});
+
+/** Supervisor → worker messages. */
+export const toWorkerMessage = z.discriminatedUnion("type", [initMessage, z.object({ type: z.literal("stop") })]);
+
+/** Worker → supervisor messages. */
+export const fromWorkerMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("heartbeat"), at: z.number() }),
+  z.object({ type: z.literal("state"), state: z.enum(["running", "standby"]) }),
+  z.object({
+    type: z.literal("run"),
+    startedAt: z.number(),
+    finishedAt: z.number(),
+    ok: z.boolean(),
+    error: z.string().optional(),
+  }),
+  z.object({ type: z.literal("stopped") }),
+]);
+
+export type InitMessage = Omit<z.infer<typeof initMessage>, "config"> & { config: Config };
+export type ToWorkerMessage = z.infer<typeof toWorkerMessage>;
+export type FromWorkerMessage = z.infer<typeof fromWorkerMessage>;
