@@ -22,7 +22,7 @@ export interface WorkerDefinition {
   name: ServiceName;
   startDelayMs(config: Config): number;
   intervalMs(config: Config): number;
-  setup(context: WorkerContext): Promise<{ runOnce(): Promise<void>; close?(): Promise<void> }>;
+  setup(context: WorkerContext): Promise<{ runOnce(): Promise<unknown>; close?(): Promise<void> }>;
 }
 
 // After consecutive failed cycles the interval doubles, up to this factor.
