@@ -7,10 +7,11 @@ import { timeout } from "hono/timeout";
 import { timing } from "hono/timing";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
-import type { ServiceStatusSource } from "./domain/service-status";
+import type { ServiceControl } from "./domain/service-status";
 import { ApiError, handleError, notFound } from "./http/errors";
 import { requestLog } from "./http/middleware/request-log";
 import { metricsRoutes } from "./http/routes/metrics";
+import { servicesRoutes } from "./http/routes/services";
 import { systemRoutes } from "./http/routes/system";
 import type { EventLoopLag } from "./lib/event-loop-lag";
 import type { Logger } from "./lib/logger";
@@ -23,7 +24,7 @@ export interface AppDeps {
   database: Database;
   metrics: MetricsRegistry;
   lag: EventLoopLag;
-  services: ServiceStatusSource;
+  services: ServiceControl;
   startedAt?: number;
 }
 
@@ -57,7 +58,11 @@ export function createApp(deps: AppDeps) {
       "/",
       systemRoutes({ sql: database.sql, healthDbTimeoutMs: config.HEALTH_DB_TIMEOUT_MS, services, startedAt }),
     )
-    .route("/", metricsRoutes({ metrics, lag, database, services, startedAt }));
+    .route("/", metricsRoutes({ metrics, lag, database, services, startedAt }))
+    .route(
+      "/",
+      servicesRoutes({ sql: database.sql, services, apiToken: config.API_TOKEN, readToken: config.READ_TOKEN }),
+    );
 
   app.onError(handleError(log));
   app.notFound(notFound);

@@ -17,3 +17,10 @@ export interface ServiceStatus {
 export interface ServiceStatusSource {
   statuses(): ServiceStatus[];
 }
+
+/** Control of the background services, as the HTTP layer sees it. */
+export interface ServiceControl extends ServiceStatusSource {
+  names(): string[];
+  start(name: string): void;
+  stop(name: string): Promise<void>;
+}

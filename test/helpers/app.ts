@@ -1,7 +1,7 @@
 import { createApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/client";
-import type { ServiceStatusSource } from "../../src/domain/service-status";
+import type { ServiceControl, ServiceStatusSource } from "../../src/domain/service-status";
 import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
 import { createLogger, type LogLevel } from "../../src/lib/logger";
 import { MetricsRegistry } from "../../src/lib/metrics";
@@ -20,13 +20,26 @@ export function createTestApp(
   {
     env = {},
     services = { statuses: () => [] },
-  }: { env?: Record<string, string>; services?: ServiceStatusSource } = {},
+  }: { env?: Record<string, string>; services?: ServiceStatusSource | ServiceControl } = {},
 ) {
   const config = testConfig(env);
   const logs: CapturedLog = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
   const metrics = new MetricsRegistry();
   const lag = monitorEventLoopLag();
-  const app = createApp({ config, log, database, metrics, lag, services });
+  const app = createApp({ config, log, database, metrics, lag, services: asControl(services) });
   return { app, config, logs, metrics, lag };
+}
+
+/** A status source with no controllable services (the app's tests that do not run workers). */
+function asControl(services: ServiceStatusSource | ServiceControl): ServiceControl {
+  if ("start" in services) return services;
+  return {
+    statuses: () => services.statuses(),
+    names: () => [],
+    start: (name) => {
+      throw new Error(`no service ${name} in this test app`);
+    },
+    stop: async () => {},
+  };
 }
