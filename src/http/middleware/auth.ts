@@ -1,0 +1,47 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { ApiError } from "../errors";
+
+export interface ApiAuthOptions {
+  /** Grants everything. Without it, changes are refused: a trading bot must not take orders from anyone. */
+  apiToken?: string;
+  /** When set, reads need it (or API_TOKEN); when unset, reads are open. */
+  readToken?: string;
+}
+
+const READ_METHODS = new Set(["GET", "HEAD"]);
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/**
+ * Bearer-token auth of an API resource (SPEC §7): GET/HEAD are reads, every other method is a change.
+ * A change needs `Authorization: Bearer <API_TOKEN>` and is refused (403) when no API_TOKEN is configured;
+ * a read needs READ_TOKEN or API_TOKEN only when READ_TOKEN is configured. Tokens compare in constant time.
+ */
+export function apiAuth({ apiToken, readToken }: ApiAuthOptions): MiddlewareHandler {
+  return async function apiAuthMiddleware(c, next) {
+    const isRead = READ_METHODS.has(c.req.method);
+    if (isRead && !readToken) return next();
+    if (!isRead && !apiToken) {
+      throw new ApiError(403, "forbidden", "changes are disabled: API_TOKEN is not configured on the server");
+    }
+    const presented = bearerToken(c);
+    const [isApi, isReadToken] = await Promise.all([matches(apiToken, presented), matches(readToken, presented)]);
+    if (isApi || (isRead && isReadToken)) return next();
+    if (isReadToken) throw new ApiError(403, "forbidden", "the read token cannot make changes; use API_TOKEN");
+    throw new ApiError(401, "unauthorized", "invalid bearer token");
+  };
+}
+
+function bearerToken(c: Context): string {
+  const header = c.req.header("Authorization");
+  const token = header ? BEARER.exec(header)?.[1] : undefined;
+  if (!token) {
+    c.header("WWW-Authenticate", 'Bearer realm="atp"');
+    throw new ApiError(401, "unauthorized", "missing or malformed Authorization: Bearer <token> header");
+  }
+  return token;
+}
+
+async function matches(expected: string | undefined, presented: string): Promise<boolean> {
+  return expected !== undefined && (await timingSafeEqual(expected, presented));
+}
