@@ -46,12 +46,17 @@ export async function setLoanValues(
     where l.currency = v.currency and l.is_active and l.borrowed_usd is distinct from v.usd`;
 }
 
-/** Appends a portfolio snapshot. */
+/** Appends a portfolio snapshot; returns whether its totals differ from the previous snapshot's. */
 export async function insertSnapshot(
   sql: Queryable,
   totals: { totalAssetsUsd: string; totalBorrowedUsd: string; netUsd: string },
-): Promise<void> {
+): Promise<boolean> {
+  const [previous] = await sql<{ same: boolean }[]>`
+    select (total_assets_usd, total_borrowed_usd, net_usd)
+      = (${totals.totalAssetsUsd}::numeric, ${totals.totalBorrowedUsd}::numeric, ${totals.netUsd}::numeric) as same
+    from portfolio_snapshots order by taken_at desc limit 1`;
   await sql`
     insert into portfolio_snapshots (total_assets_usd, total_borrowed_usd, net_usd)
     values (${totals.totalAssetsUsd}, ${totals.totalBorrowedUsd}, ${totals.netUsd})`;
+  return previous?.same !== true;
 }

@@ -8,6 +8,7 @@ import type { ExchangeClient } from "../../exchanges/types";
 /**
  * Values the mirrored portfolio in USD (tickers; stablecoins 1:1), mirrors negative balances as
  * loans, stores each asset's and loan's value and appends a snapshot; all in one transaction.
+ * Notifies only when the totals or the loans changed, so an idle account does not churn the dashboard cache.
  */
 export async function valueAndSnapshotPortfolio(sql: Sql, exchange: ExchangeClient): Promise<PortfolioValuation> {
   const balances = await allBalances(sql);
@@ -25,15 +26,15 @@ export async function valueAndSnapshotPortfolio(sql: Sql, exchange: ExchangeClie
   return await sql.begin(async (tx) => {
     // Detected loans first, so the valuation sees the loans as they are now.
     const detected = valuePortfolio(balances, [], prices).borrowed;
-    await syncDetectedLoans(tx, detected);
+    const loansChanged = await syncDetectedLoans(tx, detected);
     const valuation = valuePortfolio(balances, await activeLoans(tx), prices);
     await setBalanceValues(tx, [
       ...valuation.assets.map((a) => ({ asset: a.asset, usdValue: a.usdValue })),
       ...valuation.borrowed.map((b) => ({ asset: b.currency, usdValue: b.usdValue && `-${b.usdValue}` })),
     ]);
     await setLoanValues(tx, valuation.loans);
-    await insertSnapshot(tx, valuation);
-    await notifyChange(tx, "portfolio");
+    const totalsChanged = await insertSnapshot(tx, valuation);
+    if (totalsChanged || loansChanged > 0) await notifyChange(tx, "portfolio");
     return valuation;
   });
 }
