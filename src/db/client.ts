@@ -48,6 +48,7 @@ export function createDatabase({
     connection: { application_name: applicationName, statement_timeout: statementTimeoutMs },
   });
   const db = drizzle(sql, { schema });
+  restoreArrayTypes(sql);
   return {
     db,
     sql,
@@ -60,4 +61,20 @@ export function createDatabase({
     },
     close: (timeoutS = 5) => sql.end({ timeout: timeoutS }),
   };
+}
+
+// numeric[], timestamp[], timestamptz[], date[]: array types whose handlers Drizzle replaces.
+const DRIZZLE_ARRAY_OIDS = ["1231", "1115", "1185", "1182"];
+
+/**
+ * Drizzle swaps in pass-through handlers for some array types, which breaks array parameters of raw
+ * queries (e.g. `unnest(${values}::numeric[])`). The schema has no array columns, so hand those types
+ * back to postgres.js, which installs its own array handlers when it connects.
+ */
+function restoreArrayTypes(sql: Sql): void {
+  const options = sql.options as unknown as { parsers: Record<string, unknown>; serializers: Record<string, unknown> };
+  for (const oid of DRIZZLE_ARRAY_OIDS) {
+    delete options.parsers[oid];
+    delete options.serializers[oid];
+  }
 }
