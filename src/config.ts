@@ -51,6 +51,14 @@ const schema = z
     EXCHANGE_API_KEY: z.string().min(1).optional(),
     EXCHANGE_API_SECRET: z.string().min(1).optional(),
     EXCHANGE_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /** Attempts per exchange call (1 = no retry); only temporary and rate-limit errors are retried. */
+    EXCHANGE_RETRY_ATTEMPTS: int(1, 10).default(4),
+    EXCHANGE_RETRY_BASE_MS: int(1, 60_000).default(250),
+    EXCHANGE_RETRY_MAX_MS: int(1, 600_000).default(5000),
+    /** Overrides the live exchange's API base URL (e.g. a local fake server in tests). */
+    EXCHANGE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** ccxt's own request throttling (enableRateLimit). */
+    EXCHANGE_RATE_LIMIT: bool.default(true),
     PAPER_SEED: z.string().min(1).default("atp"),
     PAPER_HISTORY_ORDERS: int(0, 10_000_000).default(0),
     PAPER_START_BALANCES: z
@@ -68,6 +76,11 @@ const schema = z
     TRADING_SCHEDULER_INTERVAL_MS: int(100, 3_600_000).default(2000),
     DASHBOARD_CACHE: z.enum(["on", "off"]).default("on"),
     DASHBOARD_STALE_MS: int(0, 600_000).default(2000),
+    /** Time budget of one dashboard part (and of the one statement that builds them all). */
+    DASHBOARD_PART_TIMEOUT_MS: int(10, 60_000).default(1000),
+    /** Rebuild the cached dashboard at least this often, for what no notification announces (services' states). */
+    DASHBOARD_MAX_AGE_MS: int(100, 3_600_000).default(5000),
+    DASHBOARD_STREAM_HEARTBEAT_MS: int(100, 600_000).default(15_000),
     MAX_OPEN_POSITIONS: int(1, 1000).default(5),
     SIGNAL_TIMEFRAME: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1h"),
     SIGNAL_CANDLE_LIMIT: int(60, 1000).default(250),
