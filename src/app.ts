@@ -10,12 +10,14 @@ import type { Database } from "./db/client";
 import type { ServiceControl } from "./domain/service-status";
 import { ApiError, handleError, notFound } from "./http/errors";
 import { requestLog } from "./http/middleware/request-log";
+import { dashboardRoutes } from "./http/routes/dashboard";
 import { metricsRoutes } from "./http/routes/metrics";
 import { servicesRoutes } from "./http/routes/services";
 import { systemRoutes } from "./http/routes/system";
 import type { EventLoopLag } from "./lib/event-loop-lag";
 import type { Logger } from "./lib/logger";
 import type { MetricsRegistry } from "./lib/metrics";
+import { createDashboard, type DashboardCache } from "./services/dashboard";
 
 /** Everything the HTTP app needs, built by the composition root (or a test). */
 export interface AppDeps {
@@ -25,6 +27,8 @@ export interface AppDeps {
   metrics: MetricsRegistry;
   lag: EventLoopLag;
   services: ServiceControl;
+  /** The dashboard cache; main.ts passes one that a LISTEN connection invalidates. Default: one without. */
+  dashboard?: DashboardCache;
   startedAt?: number;
 }
 
@@ -35,6 +39,7 @@ const LONG_LIVED = new Set(["/api/dashboard/stream"]);
 export function createApp(deps: AppDeps) {
   const { config, log, database, metrics, lag, services } = deps;
   const startedAt = deps.startedAt ?? Date.now();
+  const dashboard = deps.dashboard ?? createDashboard({ config, sql: database.sql, services, log });
   const requestTimeout = timeout(
     config.REQUEST_TIMEOUT_MS,
     new HTTPException(504, { message: `request took longer than ${config.REQUEST_TIMEOUT_MS} ms` }),
@@ -58,10 +63,20 @@ export function createApp(deps: AppDeps) {
       "/",
       systemRoutes({ sql: database.sql, healthDbTimeoutMs: config.HEALTH_DB_TIMEOUT_MS, services, startedAt }),
     )
-    .route("/", metricsRoutes({ metrics, lag, database, services, startedAt }))
+    .route("/", metricsRoutes({ metrics, lag, database, services, gauges: () => dashboard.stats(), startedAt }))
     .route(
       "/",
       servicesRoutes({ sql: database.sql, services, apiToken: config.API_TOKEN, readToken: config.READ_TOKEN }),
+    )
+    .route(
+      "/",
+      dashboardRoutes({
+        dashboard,
+        heartbeatMs: config.DASHBOARD_STREAM_HEARTBEAT_MS,
+        readToken: config.READ_TOKEN,
+        apiToken: config.API_TOKEN,
+        log,
+      }),
     );
 
   app.onError(handleError(log));

@@ -1,10 +1,12 @@
 import { createApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
+import { listenForChanges } from "./db/changes";
 import { createDatabase } from "./db/client";
 import { locateDatabase } from "./db/connect";
 import { monitorEventLoopLag } from "./lib/event-loop-lag";
 import { createLogger, type Logger } from "./lib/logger";
 import { MetricsRegistry } from "./lib/metrics";
+import { createDashboard } from "./services/dashboard";
 
 /** Composition root: config → database → app → server → shutdown. */
 async function main(): Promise<void> {
@@ -22,7 +24,12 @@ async function main(): Promise<void> {
   });
   const lag = monitorEventLoopLag();
   const services = { statuses: () => [] };
-  const app = createApp({ config, log, database, metrics: new MetricsRegistry(), lag, services, startedAt });
+  const dashboard = createDashboard({ config, sql: database.sql, services, log });
+  // One LISTEN connection: a change committed by any process (workers, other replicas) invalidates the dashboard.
+  void listenForChanges(database.sql, () => dashboard.invalidate()).catch((error: Error) =>
+    log.error("LISTEN failed; the dashboard is refreshed by age only", { error: error.message }),
+  );
+  const app = createApp({ config, log, database, metrics: new MetricsRegistry(), lag, services, dashboard, startedAt });
 
   const server = Bun.serve({
     port: config.PORT,
@@ -46,6 +53,7 @@ async function main(): Promise<void> {
       log.flush();
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
+    dashboard.close(); // ends the dashboard streams, which would otherwise hold the drain below
     // Stop accepting, let in-flight requests finish, then release the database.
     await server.stop(false);
     lag.stop();

@@ -1,0 +1,171 @@
+import type { PendingQuery, Row } from "postgres";
+import type { Sql } from "../client";
+
+/** A piece of SQL to splice into a larger statement (postgres.js fragment). */
+export type Fragment = PendingQuery<Row[]>;
+
+/** Names of the dashboard's parts; each is built, timed and reported on its own. */
+export const DASHBOARD_PARTS = [
+  "portfolio",
+  "balances",
+  "open_orders",
+  "executed_orders",
+  "fast_signals",
+  "slow_signals",
+  "watchlist",
+  "services",
+  "bot_status",
+] as const;
+export type DashboardPartName = (typeof DASHBOARD_PARTS)[number];
+
+/** Row limits of the dashboard's lists. */
+export const DASHBOARD_LIMITS = {
+  openOrders: 50,
+  executedOrders: 20,
+  signals: 20,
+  watchlist: 200,
+  balances: 200,
+  loans: 200,
+  services: 50,
+} as const;
+
+/**
+ * The SQL of every dashboard part: for each part, its columns, each a scalar expression that yields JSON.
+ * PostgreSQL renders the JSON (amounts as exact decimal strings, times as ISO-8601 UTC), so the server
+ * only splices text. Every ORDER BY matches an index of src/db/schema (including its NULLS LAST) and
+ * every list is bounded; the status and should_trade filters are literals so the partial indexes apply.
+ */
+export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<string, Fragment>> {
+  // The instant in the format of Date.prototype.toISOString, independent of the session's TimeZone.
+  const iso = (column: string) => sql`to_char(${sql(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+  // A literal LIMIT: a bind parameter would leave the generic plan of the prepared statement guessing the row count.
+  const limit = (rows: number) => sql.unsafe(`limit ${Math.trunc(rows)}`);
+
+  // A JSON array of the rows of `from` (aliased t), each rendered as an object of `columns`, in `order`.
+  // row_to_json-style rendering is compact, unlike json_build_object (" : ") and json_agg (newlines).
+  const jsonList = (columns: Fragment, from: Fragment, order: Fragment) =>
+    sql`coalesce((select array_to_json(array_agg((select r from (select ${columns}) r) order by ${order}))
+      from (${from}) t), '[]')`;
+
+  const orderColumns = sql`t.id, t.exchange_order_id, t.client_oid, t.symbol, t.side, t.order_type, t.status,
+    t.price::text as price, t.quantity::text as quantity, t.cumulative_quantity::text as cumulative_quantity,
+    t.cumulative_value::text as cumulative_value, t.avg_price::text as avg_price, t.fee::text as fee, t.fee_currency,
+    ${iso("t.exchange_create_time")} as exchange_create_time,
+    ${iso("t.exchange_update_time")} as exchange_update_time, t.trade_signal_id`;
+
+  const signalColumns = sql`t.id, t.symbol, t.side, t.strategy, t.price::text as price, t.rsi::text as rsi,
+    t.ma50::text as ma50, t.ma200::text as ma200, t.ema10::text as ema10, t.atr::text as atr,
+    t.volume_ratio::text as volume_ratio, t.reason, t.status, t.status_reason, t.should_trade,
+    t.trade_amount_usd::text as trade_amount_usd, t.exchange_order_id,
+    ${iso("t.created_at")} as created_at, ${iso("t.last_update_at")} as last_update_at`;
+  const newestSignals = (shouldTrade: Fragment) =>
+    jsonList(
+      signalColumns,
+      sql`select * from trade_signals where should_trade = ${shouldTrade}
+        order by created_at desc nulls last, id desc nulls last ${limit(DASHBOARD_LIMITS.signals)}`,
+      sql`t.created_at desc, t.id desc`,
+    );
+
+  return {
+    portfolio: {
+      total_usd_value: sql`(select to_json(coalesce(sum(usd_value), 0)::text) from exchange_balances where total > 0)`,
+      portfolio_last_updated: sql`(select to_json(${iso("taken_at")}) from portfolio_snapshots
+        order by taken_at desc nulls last limit 1)`,
+      portfolio: sql`(with totals as (
+          select coalesce((select sum(usd_value) from exchange_balances where total > 0), 0) as assets_usd,
+                 coalesce((select sum(borrowed_usd) from portfolio_loans where is_active), 0) as loans_usd
+        )
+        select json_build_object(
+          'assets', ${jsonList(
+            sql`t.asset, t.total::text as quantity, t.usd_value::text as usd_value,
+              case when totals.assets_usd > 0 then round(t.usd_value * 100 / totals.assets_usd, 2)::text end as share_pct`,
+            sql`select * from exchange_balances where total > 0
+              order by usd_value desc nulls last, asset ${limit(DASHBOARD_LIMITS.balances)}`,
+            sql`t.usd_value desc nulls last, t.asset`,
+          )},
+          'loans', ${jsonList(
+            sql`t.currency, t.borrowed_amount::text as borrowed_amount, t.borrowed_usd::text as borrowed_usd,
+              t.interest_rate::text as interest_rate, t.auto_detected`,
+            sql`select * from portfolio_loans where is_active
+              order by borrowed_usd desc, currency ${limit(DASHBOARD_LIMITS.loans)}`,
+            sql`t.borrowed_usd desc, t.currency`,
+          )},
+          'total_assets_usd', totals.assets_usd::text,
+          'total_loans_usd', totals.loans_usd::text,
+          'net_usd', (totals.assets_usd - totals.loans_usd)::text)
+        from totals)`,
+    },
+    balances: {
+      balances: jsonList(
+        sql`t.asset, t.free::text as free, t.locked::text as locked, t.total::text as total,
+          t.usd_value::text as usd_value, ${iso("t.updated_at")} as updated_at`,
+        sql`select * from exchange_balances where total <> 0
+          order by usd_value desc nulls last, asset ${limit(DASHBOARD_LIMITS.balances)}`,
+        sql`t.usd_value desc nulls last, t.asset`,
+      ),
+    },
+    open_orders: {
+      open_orders: jsonList(
+        orderColumns,
+        sql`select * from exchange_orders where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED')
+          order by exchange_create_time desc nulls last, id desc nulls last
+          ${limit(DASHBOARD_LIMITS.openOrders)}`,
+        sql`t.exchange_create_time desc, t.id desc`,
+      ),
+    },
+    executed_orders: {
+      executed_orders: jsonList(
+        orderColumns,
+        sql`select * from exchange_orders where status = 'FILLED'
+          order by exchange_update_time desc nulls last, id desc nulls last
+          ${limit(DASHBOARD_LIMITS.executedOrders)}`,
+        sql`t.exchange_update_time desc, t.id desc`,
+      ),
+    },
+    fast_signals: { fast_signals: newestSignals(sql`true`) },
+    slow_signals: { slow_signals: newestSignals(sql`false`) },
+    watchlist: {
+      watchlist: jsonList(
+        sql`t.id, t.symbol, t.alert_enabled, t.trade_enabled, t.trade_amount_usd::text as trade_amount_usd,
+          t.buy_target::text as buy_target, t.take_profit_pct::text as take_profit_pct,
+          t.stop_loss_pct::text as stop_loss_pct, t.min_price_change_pct::text as min_price_change_pct,
+          t.cooldown_seconds,
+          (select row_to_json(m) from (
+            select price::text as price, rsi::text as rsi, ma50::text as ma50, ma200::text as ma200,
+              ema10::text as ema10, atr::text as atr, volume_ratio::text as volume_ratio,
+              ${iso("updated_at")} as updated_at
+            from market_data where symbol = t.symbol) m) as market,
+          (select row_to_json(s) from (
+            select id, side, status, price::text as price, should_trade, reason, ${iso("created_at")} as created_at
+            from trade_signals where symbol = t.symbol
+            order by created_at desc nulls last limit 1) s) as signal`,
+        sql`select * from watchlist_items where deleted_at is null
+          order by symbol ${limit(DASHBOARD_LIMITS.watchlist)}`,
+        sql`t.symbol`,
+      ),
+    },
+    services: {
+      service_state: jsonList(
+        sql`t.service, ${iso("t.last_run_at")} as last_run_at, ${iso("t.last_success_at")} as last_success_at,
+          t.last_error, ${iso("t.last_error_at")} as last_error_at, t.counters`,
+        sql`select * from service_state order by service ${limit(DASHBOARD_LIMITS.services)}`,
+        sql`t.service`,
+      ),
+    },
+    bot_status: {
+      bot_status: sql`(select row_to_json(b) from (
+          select case when live then 'LIVE' else 'DRY_RUN' end as mode, live as live_trading
+          from (select coalesce((select value = 'true'::jsonb from trading_settings where key = 'live_trading'), false)
+            as live) s) b)`,
+    },
+  };
+}
+
+/** One statement selecting the given columns (name → JSON expression), each as JSON text. */
+export function selectJsonColumns(sql: Sql, columns: [string, Fragment][]): Fragment {
+  const list = columns
+    .map(([name, expression]) => sql`(${expression})::text as ${sql(name)}`)
+    .reduce((all, column) => sql`${all}, ${column}`);
+  return sql`select ${list}`;
+}

@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { etag } from "hono/etag";
+import { streamSSE } from "hono/streaming";
+import type { Logger } from "../../lib/logger";
+import type { DashboardCache, DashboardSnapshot } from "../../services/dashboard";
+import { apiAuth } from "../middleware/auth";
+
+export interface DashboardRoutesDeps {
+  dashboard: DashboardCache;
+  /** Interval of the stream's keep-alive comments. */
+  heartbeatMs: number;
+  apiToken?: string;
+  readToken?: string;
+  log: Logger;
+}
+
+/** Bun's server, as Hono's Bun adapter passes it in `c.env`. */
+interface ConnectionTimeouts {
+  timeout(request: Request, seconds: number): void;
+}
+const hasConnectionTimeouts = (env: unknown): env is ConnectionTimeouts =>
+  typeof (env as Partial<ConnectionTimeouts> | undefined)?.timeout === "function";
+
+/** `GET /api/dashboard/state` (the cached body as is, ETag and 304) and `GET /api/dashboard/stream` (SSE). */
+export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, log }: DashboardRoutesDeps) {
+  return new Hono()
+    .use("/api/dashboard/*", apiAuth({ apiToken, readToken }))
+    .get("/api/dashboard/state", etag(), async (c) => {
+      const snapshot = await dashboard.current();
+      return c.body(snapshot.body, 200, {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-cache",
+        ETag: snapshot.etag,
+      });
+    })
+    .get("/api/dashboard/stream", (c) => {
+      // An open stream is quiet between heartbeats; Bun's idle timeout (10 s) must not cut it.
+      if (hasConnectionTimeouts(c.env)) c.env.timeout(c.req.raw, 0);
+      return streamSSE(
+        c,
+        async (stream) => {
+          const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+          // An EventSource that reconnects sends the ETag it last saw: do not send it that state again.
+          let lastSent = c.req.header("last-event-id");
+          let writes = Promise.resolve();
+          const send = (snapshot: DashboardSnapshot) => {
+            if (snapshot.etag === lastSent) return;
+            lastSent = snapshot.etag;
+            writes = writes.then(() => stream.writeSSE({ event: "state", id: snapshot.etag, data: snapshot.body }));
+          };
+          const unsubscribe = dashboard.subscribe(send);
+          const heartbeat = setInterval(() => {
+            writes = writes.then(() => stream.write(": heartbeat\n\n").then(() => {}));
+            // Also picks up what no notification announces, once the cached state is older than its max age.
+            dashboard.current().then(send, (error: Error) => log.warn("dashboard stream refresh failed", { error }));
+          }, heartbeatMs);
+          try {
+            send(await dashboard.current());
+            await Promise.race([closed, dashboard.closing]);
+          } finally {
+            clearInterval(heartbeat);
+            unsubscribe();
+          }
+        },
+        async (error) => {
+          log.error("dashboard stream failed", { error: error.message });
+        },
+      );
+    });
+}

@@ -1,0 +1,135 @@
+import type { Sql } from "../../db/client";
+import { DASHBOARD_PARTS, type DashboardPartName, type Fragment, selectJsonColumns } from "../../db/queries/dashboard";
+import type { ServiceStatusSource } from "../../domain/service-status";
+import type { Logger } from "../../lib/logger";
+import { type DashboardPart, dashboardParts, type Member } from "./parts";
+
+/** A part that failed or ran out of time, as reported in the body's `errors`. */
+export interface PartError {
+  part: DashboardPartName;
+  message: string;
+}
+
+/** One build of the dashboard: the serialised body, ready to send, and what describes it. */
+export interface BuiltDashboard {
+  body: string;
+  /** Weak ETag over everything but `generated_at`: an unchanged dashboard keeps its tag across rebuilds. */
+  etag: string;
+  partial: boolean;
+  errors: PartError[];
+  generatedAt: string;
+  buildMs: number;
+}
+
+export interface DashboardBuilderOptions {
+  sql: Sql;
+  services: ServiceStatusSource;
+  /** Budget of the one statement building every part, then of each part run alone. */
+  partTimeoutMs: number;
+  log: Logger;
+}
+
+/** A query that ran out of its time budget (and was cancelled on the server). */
+class BudgetExceeded extends Error {
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms`);
+    this.name = "BudgetExceeded";
+  }
+}
+
+/** Runs a query, cancelling it on the server when it outlives `ms`. Resolves to its rows as value arrays. */
+async function withinBudget(sql: Sql, statement: Fragment, ms: number): Promise<(string | null)[]> {
+  const query = sql`${statement}`.values();
+  let timer: Timer | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new BudgetExceeded(ms));
+      query.cancel();
+    }, ms);
+  });
+  try {
+    const [row] = await Promise.race([query, expired]);
+    return (row ?? []) as (string | null)[];
+  } finally {
+    clearTimeout(timer);
+    query.catch(() => {});
+  }
+}
+
+const order = (name: DashboardPartName) => DASHBOARD_PARTS.indexOf(name);
+
+/**
+ * Creates the dashboard builder shared by the state route and the stream. Normally one prepared statement
+ * builds every part in one round trip; when it fails or runs out of time, each part runs alone under the
+ * same budget, so the culprit is named in `errors` and the other parts are still served.
+ */
+export function createDashboardBuilder({
+  sql,
+  services,
+  partTimeoutMs,
+  log,
+}: DashboardBuilderOptions): () => Promise<BuiltDashboard> {
+  const parts = dashboardParts(sql, services);
+  const whole = selectJsonColumns(
+    sql,
+    parts.flatMap((p) => p.columns),
+  );
+  const alone = new Map(parts.map((p) => [p, selectJsonColumns(sql, p.columns)]));
+
+  const runPartsAlone = async (values: Map<DashboardPart, (string | null)[]>, errors: PartError[]) => {
+    await Promise.all(
+      parts.map(async (p) => {
+        try {
+          values.set(p, await withinBudget(sql, alone.get(p) as Fragment, partTimeoutMs));
+        } catch (error) {
+          errors.push({ part: p.name, message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    );
+  };
+
+  return async function buildDashboard(): Promise<BuiltDashboard> {
+    const started = performance.now();
+    const generatedAt = new Date().toISOString();
+    const values = new Map<DashboardPart, (string | null)[]>();
+    const errors: PartError[] = [];
+    try {
+      const row = await withinBudget(sql, whole, partTimeoutMs);
+      let column = 0;
+      for (const p of parts) {
+        values.set(p, row.slice(column, column + p.columns.length));
+        column += p.columns.length;
+      }
+    } catch (error) {
+      log.warn("dashboard statement failed; building its parts one by one", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      await runPartsAlone(values, errors);
+    }
+
+    const members: Member[] = [];
+    for (const p of parts) {
+      const partValues = values.get(p);
+      try {
+        members.push(...(partValues ? p.render(partValues) : p.fallback()));
+      } catch (error) {
+        errors.push({ part: p.name, message: error instanceof Error ? error.message : String(error) });
+        members.push(...p.fallback());
+      }
+    }
+    errors.sort((a, b) => order(a.part) - order(b.part));
+    for (const e of errors) log.warn("dashboard part failed", { part: e.part, error: e.message });
+
+    let content = "{";
+    for (const [key, json] of members) content += `${JSON.stringify(key)}:${json},`;
+    content += `"partial":${errors.length > 0},"errors":${JSON.stringify(errors)}`;
+    return {
+      body: `${content},"generated_at":"${generatedAt}"}`,
+      etag: `W/"${Bun.hash(content).toString(36)}"`,
+      partial: errors.length > 0,
+      errors,
+      generatedAt,
+      buildMs: performance.now() - started,
+    };
+  };
+}

@@ -1,0 +1,183 @@
+import { LRUCache } from "lru-cache";
+import type { Logger } from "../../lib/logger";
+import type { BuiltDashboard } from "./builder";
+
+/** A built dashboard as the cache holds it. */
+export interface DashboardSnapshot extends BuiltDashboard {
+  /** Cache clock (ms) when its build started. */
+  builtAt: number;
+  /** Cache clock (ms) of the first change announced after its build started; unset while it is current. */
+  staleSince?: number;
+}
+
+export interface DashboardCacheOptions {
+  build: () => Promise<BuiltDashboard>;
+  /** false: build on every request (benchmarks, debugging). */
+  enabled: boolean;
+  /** How long after a change (or after maxAgeMs) the previous body may still be served while a rebuild runs. */
+  staleMs: number;
+  /** A snapshot older than this is rebuilt even without a change notification. */
+  maxAgeMs: number;
+  /** Least time between the rebuilds a change triggers for stream subscribers (requests are not throttled). */
+  streamRefreshMs?: number;
+  log: Logger;
+  /** Clock in ms (tests); also drives the LRU's TTL. */
+  now?: () => number;
+}
+
+const KEY = "dashboard";
+// A partial dashboard is retried soon instead of being kept until the next change.
+const PARTIAL_TTL_MS = 1000;
+
+/**
+ * The dashboard, serialised once per change and served as is: an lru-cache entry filled by `fetch()` (so
+ * concurrent misses share one build), invalidated by change notifications, with a bounded
+ * stale-while-revalidate window, and a push to stream subscribers whenever the body's ETag changes.
+ */
+export class DashboardCache {
+  private readonly lru?: LRUCache<typeof KEY, DashboardSnapshot>;
+  private readonly now: () => number;
+  private readonly listeners = new Set<(snapshot: DashboardSnapshot) => void>();
+  /** The newest snapshot built; a change marks it (and the build under way) stale. */
+  private latest?: DashboardSnapshot;
+  private building?: { staleSince?: number };
+  private lastEmittedEtag?: string;
+  private refreshTimer?: Timer;
+  private lastRefreshAt = Number.NEGATIVE_INFINITY;
+  private readonly counts = { hits: 0, stale: 0, misses: 0, builds: 0, partial: 0, lastBuildMs: 0 };
+  private endStreams!: () => void;
+  /** Settles when close() is called: open streams end then. */
+  readonly closing = new Promise<void>((resolve) => {
+    this.endStreams = resolve;
+  });
+
+  constructor(private readonly o: DashboardCacheOptions) {
+    this.now = o.now ?? (() => performance.now());
+    if (o.enabled) {
+      this.lru = new LRUCache<typeof KEY, DashboardSnapshot>({
+        max: 1,
+        ttl: o.maxAgeMs,
+        ttlResolution: 0,
+        perf: { now: this.now },
+        // A build that throws (a bug, not a failing part) leaves the previous body in place.
+        allowStaleOnFetchRejection: true,
+        fetchMethod: (_key, _stale, { options }) => this.rebuild(options),
+      });
+    }
+  }
+
+  /** The dashboard to answer with now: cached, stale within the window while a rebuild runs, or freshly built. */
+  async current(): Promise<DashboardSnapshot> {
+    if (!this.lru) {
+      this.counts.misses++;
+      return this.rebuild();
+    }
+    const held = this.latest;
+    const allowStale =
+      held !== undefined && this.now() - (held.staleSince ?? held.builtAt + this.o.maxAgeMs) <= this.o.staleMs;
+    const status: LRUCache.Status<typeof KEY, DashboardSnapshot> = {};
+    let snapshot = await this.lru.forceFetch(KEY, {
+      forceRefresh: held?.staleSince !== undefined,
+      allowStale,
+      status,
+    });
+    if (status.fetch === "hit") this.counts.hits++;
+    else if (status.returnedStale) this.counts.stale++;
+    else this.counts.misses++;
+    if (!allowStale && this.expired(snapshot)) {
+      // We joined a build that began before a change now older than the window: wait for one that includes it.
+      snapshot = await this.lru.forceFetch(KEY, { forceRefresh: true });
+    }
+    return snapshot;
+  }
+
+  /** Marks the dashboard changed (a change notification arrived): the next answers rebuild it. */
+  invalidate(): void {
+    const now = this.now();
+    if (this.latest && this.latest.staleSince === undefined) this.latest.staleSince = now;
+    if (this.building && this.building.staleSince === undefined) this.building.staleSince = now;
+    this.scheduleRefresh();
+  }
+
+  /** Calls `listener` with every new dashboard (new ETag) until the returned function is called. */
+  subscribe(listener: (snapshot: DashboardSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Counters for /metrics. */
+  stats(): Record<string, number> {
+    const { hits, stale, misses, builds, partial, lastBuildMs } = this.counts;
+    const served = hits + stale + misses;
+    return {
+      dashboard_cache_hits: hits,
+      dashboard_cache_stale_hits: stale,
+      dashboard_cache_misses: misses,
+      dashboard_cache_hit_ratio: served === 0 ? 0 : Math.round(((hits + stale) / served) * 10_000) / 10_000,
+      dashboard_builds: builds,
+      dashboard_partial_builds: partial,
+      dashboard_last_build_ms: Math.round(lastBuildMs * 100) / 100,
+      dashboard_stream_clients: this.listeners.size,
+    };
+  }
+
+  /** Stops the pending stream refresh, drops every subscriber and ends the open streams (shutdown). */
+  close(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.listeners.clear();
+    this.endStreams();
+  }
+
+  private expired(snapshot: DashboardSnapshot): boolean {
+    return snapshot.staleSince !== undefined && this.now() - snapshot.staleSince > this.o.staleMs;
+  }
+
+  private async rebuild(options?: { ttl?: number }): Promise<DashboardSnapshot> {
+    const marker: { staleSince?: number } = {};
+    this.building = marker;
+    const builtAt = this.now();
+    try {
+      const built = await this.o.build().catch((error: Error) => {
+        this.o.log.error("dashboard build failed", { error: error.message, stack: error.stack });
+        throw error;
+      });
+      const snapshot: DashboardSnapshot = { ...built, builtAt, staleSince: marker.staleSince };
+      this.latest = snapshot;
+      this.counts.builds++;
+      this.counts.lastBuildMs = built.buildMs;
+      if (built.partial) {
+        this.counts.partial++;
+        if (options) options.ttl = Math.min(this.o.maxAgeMs, PARTIAL_TTL_MS);
+      }
+      if (snapshot.etag !== this.lastEmittedEtag) {
+        this.lastEmittedEtag = snapshot.etag;
+        for (const listener of this.listeners) listener(snapshot);
+      }
+      return snapshot;
+    } finally {
+      if (this.building === marker) this.building = undefined;
+    }
+  }
+
+  /** With subscribers, rebuild soon after a change (at most once per streamRefreshMs) so they hear of it. */
+  private scheduleRefresh(): void {
+    if (this.listeners.size === 0 || this.refreshTimer) return;
+    const wait = Math.max(0, this.lastRefreshAt + (this.o.streamRefreshMs ?? 250) - performance.now());
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.lastRefreshAt = performance.now();
+      this.refresh().catch((error: Error) => this.o.log.error("dashboard refresh failed", { error: error.message }));
+    }, wait);
+  }
+
+  private async refresh(): Promise<void> {
+    const snapshot = this.lru
+      ? await this.lru.forceFetch(KEY, { forceRefresh: this.latest?.staleSince !== undefined })
+      : await this.rebuild();
+    // A change arrived while it was built: go again.
+    if (snapshot.staleSince !== undefined) this.scheduleRefresh();
+  }
+}

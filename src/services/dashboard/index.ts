@@ -1,0 +1,28 @@
+import type { Config } from "../../config";
+import type { Sql } from "../../db/client";
+import type { ServiceStatusSource } from "../../domain/service-status";
+import type { Logger } from "../../lib/logger";
+import { createDashboardBuilder } from "./builder";
+import { DashboardCache } from "./cache";
+
+export type { DashboardSnapshot } from "./cache";
+export { DashboardCache };
+
+export interface DashboardDeps {
+  config: Config;
+  sql: Sql;
+  services: ServiceStatusSource;
+  log: Logger;
+}
+
+/** The dashboard cache and its builder, configured from DASHBOARD_*; call `invalidate()` on every change notification. */
+export function createDashboard({ config, sql, services, log }: DashboardDeps): DashboardCache {
+  const build = createDashboardBuilder({ sql, services, partTimeoutMs: config.DASHBOARD_PART_TIMEOUT_MS, log });
+  return new DashboardCache({
+    build,
+    enabled: config.DASHBOARD_CACHE === "on",
+    staleMs: config.DASHBOARD_STALE_MS,
+    maxAgeMs: config.DASHBOARD_MAX_AGE_MS,
+    log,
+  });
+}
