@@ -32,7 +32,10 @@ export async function importOrderHistory(
     const n = await sql.begin(async (tx) => {
       const rows = await upsertExchangeOrders(tx, page.orders);
       await mergeCursor(tx, service, { history: next });
-      if (rows > 0) await notifyChange(tx, "orders");
+      if (rows > 0) {
+        await addCounters(tx, service, { orders_imported: rows });
+        await notifyChange(tx, "orders");
+      }
       return rows;
     });
     cursor = next;
@@ -41,6 +44,5 @@ export async function importOrderHistory(
     pages++;
     if (!page.hasMore || stopping()) break;
   }
-  if (changed > 0) await addCounters(sql, service, { orders_imported: changed });
   return { fetched, changed, pages };
 }
