@@ -1,0 +1,8 @@
+/** A symbol in the exchange's form `BASE_QUOTE`, e.g. `BTC_USDT`. */
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,12}_[A-Z0-9]{2,12}$/;
+
+/** The base and quote assets of a `BASE_QUOTE` symbol. */
+export function splitSymbol(symbol: string): { base: string; quote: string } {
+  const [base = "", quote = ""] = symbol.split("_");
+  return { base, quote };
+}
