@@ -8,12 +8,14 @@ import { timing } from "hono/timing";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { ServiceControl } from "./domain/service-status";
+import type { ExchangeClient } from "./exchanges/types";
 import { ApiError, handleError, notFound } from "./http/errors";
 import { requestLog } from "./http/middleware/request-log";
 import { dashboardRoutes } from "./http/routes/dashboard";
 import { metricsRoutes } from "./http/routes/metrics";
 import { servicesRoutes } from "./http/routes/services";
 import { systemRoutes } from "./http/routes/system";
+import { tradingApiRoutes } from "./http/routes/trading-api";
 import type { EventLoopLag } from "./lib/event-loop-lag";
 import type { Logger } from "./lib/logger";
 import type { MetricsRegistry } from "./lib/metrics";
@@ -29,6 +31,10 @@ export interface AppDeps {
   services: ServiceControl;
   /** The dashboard cache; main.ts passes one that a LISTEN connection invalidates. Default: one without. */
   dashboard?: DashboardCache;
+  /** The account's exchange, for manual orders; without it placing and cancelling answer 503. */
+  exchange?: ExchangeClient;
+  /** Where orders go while live trading is off; required when `exchange` is live. */
+  paperExchange?: ExchangeClient;
   startedAt?: number;
 }
 
@@ -77,7 +83,8 @@ export function createApp(deps: AppDeps) {
         apiToken: config.API_TOKEN,
         log,
       }),
-    );
+    )
+    .route("/", tradingApiRoutes({ config, database, exchange: deps.exchange, paperExchange: deps.paperExchange }));
 
   app.onError(handleError(log));
   app.notFound(notFound);

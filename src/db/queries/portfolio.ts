@@ -1,0 +1,58 @@
+import type { Queryable } from "../client";
+
+/** A portfolio snapshot as the API shows it. */
+export interface SnapshotJson {
+  total_assets_usd: string;
+  total_borrowed_usd: string;
+  net_usd: string;
+  taken_at: string;
+}
+
+/** A balance of the mirror with its USD value. */
+export interface BalanceJson {
+  asset: string;
+  free: string;
+  locked: string;
+  total: string;
+  usd_value: string | null;
+  updated_at: string;
+}
+
+/** Every non-zero balance, largest USD value first. */
+export async function listBalances(sql: Queryable): Promise<BalanceJson[]> {
+  return await sql<BalanceJson[]>`
+    select asset, free, locked, total, usd_value, to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at
+    from exchange_balances where total <> 0 or locked <> 0
+    order by usd_value desc nulls last, asset`;
+}
+
+/** The latest snapshot, or null before the first valuation. */
+export async function latestSnapshot(sql: Queryable): Promise<SnapshotJson | null> {
+  const [row] = await sql<SnapshotJson[]>`
+    select total_assets_usd, total_borrowed_usd, net_usd, to_char(taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at
+    from portfolio_snapshots order by taken_at desc limit 1`;
+  return row ?? null;
+}
+
+/** The latest `limit` snapshots within [from, to), oldest first (chart order). */
+export async function snapshotHistory(
+  sql: Queryable,
+  { from, to, limit }: { from?: string; to?: string; limit: number },
+): Promise<SnapshotJson[]> {
+  const rows = await sql<SnapshotJson[]>`
+    select total_assets_usd, total_borrowed_usd, net_usd, to_char(taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at
+    from portfolio_snapshots
+    where true
+      ${from ? sql`and taken_at >= ${from}::timestamptz` : sql``}
+      ${to ? sql`and taken_at < ${to}::timestamptz` : sql``}
+    order by taken_at desc limit ${limit}`;
+  return rows.reverse();
+}
+
+/** Signals and orders recorded since a time, for the daily summary. */
+export async function activitySince(sql: Queryable, since: Date): Promise<{ signals: number; orders: number }> {
+  const [row] = await sql<{ signals: number; orders: number }[]>`
+    select (select count(*)::int from trade_signals where created_at >= ${since.toISOString()}) as signals,
+      (select count(*)::int from exchange_orders where exchange_create_time >= ${since.toISOString()}) as orders`;
+  return row ?? { signals: 0, orders: 0 };
+}

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { addLoan, changeLoan, getLoan, getLoans, type LoanFields, removeLoan } from "../../services/loans";
+import { ApiError } from "../errors";
+import { booleanQuery, decimalField, percentField } from "../fields";
+import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
+import { requireJson } from "../middleware/require-json";
+import { validate } from "../validation";
+
+export interface LoansRoutesDeps {
+  database: Database;
+  auth: ApiAuthOptions;
+}
+
+const settable = {
+  borrowed_amount: decimalField({ integerDigits: 15, decimals: 12 }),
+  borrowed_usd: decimalField({ integerDigits: 15, decimals: 8 }),
+  interest_rate: percentField(1000).nullable(),
+  is_active: z.boolean(),
+  notes: z.string().max(500).nullable(),
+};
+const settableSchema = z.strictObject(settable).partial();
+const createBody = settableSchema.extend({
+  currency: z.string().regex(/^[A-Z0-9]{2,12}$/, "must be an asset code like USDT"),
+  borrowed_amount: settable.borrowed_amount,
+});
+const updateBody = settableSchema.refine((body) => Object.keys(body).length > 0, "give at least one field to change");
+const idParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+const listQuery = z.strictObject({ active: booleanQuery.optional() });
+
+function toFields(body: z.infer<typeof settableSchema>): LoanFields {
+  return {
+    borrowedAmount: body.borrowed_amount,
+    borrowedUsd: body.borrowed_usd,
+    interestRate: body.interest_rate,
+    isActive: body.is_active,
+    notes: body.notes,
+  };
+}
+
+const noLoan = (id: number) => new ApiError(404, "not_found", `no loan with id ${id}`);
+
+/** Loans CRUD: `/api/loans`, `/api/loans/:id` (interest_rate is a yearly percentage). */
+export function loansRoutes({ database, auth }: LoansRoutesDeps) {
+  return new Hono()
+    .use(apiAuth(auth))
+    .get("/", validate("query", listQuery), async (c) => {
+      return c.json({ loans: await getLoans(database, c.req.valid("query").active) });
+    })
+    .post("/", requireJson(), validate("json", createBody), async (c) => {
+      const { currency, borrowed_amount, ...rest } = c.req.valid("json");
+      const loan = await addLoan(database, currency, { ...toFields(rest), borrowedAmount: borrowed_amount });
+      if (!loan) throw new ApiError(409, "conflict", `a loan in ${currency} already exists; change it instead`);
+      return c.json(loan, 201);
+    })
+    .get("/:id", validate("param", idParam), async (c) => {
+      const { id } = c.req.valid("param");
+      const loan = await getLoan(database, id);
+      if (!loan) throw noLoan(id);
+      return c.json(loan);
+    })
+    .on(
+      ["PUT", "PATCH"],
+      "/:id",
+      validate("param", idParam),
+      requireJson(),
+      validate("json", updateBody),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const loan = await changeLoan(database, id, toFields(c.req.valid("json")));
+        if (!loan) throw noLoan(id);
+        return c.json(loan);
+      },
+    )
+    .delete("/:id", validate("param", idParam), async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await removeLoan(database, id))) throw noLoan(id);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,120 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { listOpenOrders, listOrderHistory } from "../../db/queries/orders";
+import { ORDER_SIDES, ORDER_STATUSES } from "../../db/schema/orders";
+import { InvalidOrderError } from "../../domain/exchange-errors";
+import { cancelOrder, findOrder, IdempotencyConflictError, placeManualOrder } from "../../services/orders";
+import type { OrderClients } from "../../services/trading-mode";
+import { decodeCursor, encodeCursor } from "../cursor";
+import { ApiError } from "../errors";
+import { withExchangeErrors } from "../exchange-errors";
+import { decimalField, limitField, symbolField } from "../fields";
+import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
+import { requireJson } from "../middleware/require-json";
+import { validate } from "../validation";
+
+export interface OrdersRoutesDeps {
+  database: Database;
+  auth: ApiAuthOptions;
+  /** Absent when the app runs without an exchange: placing and cancelling answer 503. */
+  clients?: OrderClients;
+}
+
+/** Prefix of the client order ids the trading scheduler gives its orders; manual keys may not use it. */
+const SIGNAL_OID_PREFIX = "sig-";
+// Crypto.com's limit for client order ids is 36 characters.
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,36}$/;
+
+const openQuery = z.strictObject({ symbol: symbolField.optional(), limit: limitField(100, 500) });
+const historyQuery = z.strictObject({
+  symbol: symbolField.optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  side: z.enum(ORDER_SIDES).optional(),
+  limit: limitField(100, 500),
+  cursor: z.string().max(200).optional(),
+});
+
+const amount = decimalField({ integerDigits: 15, decimals: 12, positive: true });
+const orderBody = z
+  .strictObject({
+    symbol: symbolField,
+    side: z.enum(ORDER_SIDES),
+    type: z.enum(["MARKET", "LIMIT"]),
+    quantity: amount.optional(),
+    notional: amount.optional(),
+    price: amount.optional(),
+  })
+  .superRefine((o, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (o.type === "LIMIT") {
+      if (o.quantity === undefined) problem("quantity", "a LIMIT order needs a quantity");
+      if (o.price === undefined) problem("price", "a LIMIT order needs a price");
+      if (o.notional !== undefined) problem("notional", "notional is only for MARKET BUY orders");
+      return;
+    }
+    if (o.price !== undefined) problem("price", "a MARKET order takes no price");
+    if (o.notional !== undefined && o.side !== "BUY") problem("notional", "notional is only for MARKET BUY orders");
+    if ((o.quantity === undefined) === (o.notional === undefined)) {
+      problem("quantity", "a MARKET order needs exactly one of quantity or notional");
+    }
+  });
+const orderHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(IDEMPOTENCY_KEY, "must be 1–36 characters of letters, digits, '-' or '_'")
+    .refine(
+      (key) => !key.startsWith(SIGNAL_OID_PREFIX),
+      `the prefix ${SIGNAL_OID_PREFIX} is reserved for signal orders`,
+    )
+    .optional(),
+});
+const orderParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be an exchange order id") });
+
+/** Orders: open and history lists (keyset pages), manual orders (idempotent), cancel. */
+export function ordersRoutes({ database, auth, clients }: OrdersRoutesDeps) {
+  const exchange = () => {
+    if (!clients) throw new ApiError(503, "unavailable", "no exchange is configured for this server");
+    return clients;
+  };
+  return new Hono()
+    .use(apiAuth(auth))
+    .get("/open", validate("query", openQuery), async (c) => {
+      return c.json({ orders: await listOpenOrders(database.sql, c.req.valid("query")) });
+    })
+    .get("/history", validate("query", historyQuery), async (c) => {
+      const { cursor, ...filter } = c.req.valid("query");
+      const page = await listOrderHistory(database.sql, {
+        ...filter,
+        after: cursor ? decodeCursor(cursor) : undefined,
+      });
+      return c.json({ orders: page.orders, next_cursor: page.next ? encodeCursor(page.next) : null });
+    })
+    .post("/", validate("header", orderHeaders), requireJson(), validate("json", orderBody), async (c) => {
+      const body = c.req.valid("json");
+      // The key is the client order id as is, so a retried request can never place a second order.
+      const clientOid = c.req.valid("header")["idempotency-key"] ?? `api-${crypto.randomUUID().replaceAll("-", "")}`;
+      const outcome = await withExchangeErrors(() =>
+        placeManualOrder(database, exchange(), { ...body, clientOid }).catch((error) => {
+          if (error instanceof IdempotencyConflictError) throw new ApiError(409, "conflict", error.message);
+          throw error;
+        }),
+      );
+      if (outcome.replayed) c.header("Idempotent-Replayed", "true");
+      return c.json(outcome, outcome.replayed ? 200 : 201);
+    })
+    .post("/:id/cancel", validate("param", orderParam), async (c) => {
+      const { id } = c.req.valid("param");
+      const clientsNow = exchange();
+      const known = await findOrder(database, id);
+      if (!known) throw new ApiError(404, "not_found", `no order with exchange order id ${id}`);
+      const outcome = await withExchangeErrors(() =>
+        cancelOrder(database, clientsNow, known).catch((error) => {
+          // The order already filled, expired or was rejected: a state conflict, not a bad request.
+          if (error instanceof InvalidOrderError) throw new ApiError(409, "conflict", error.message);
+          throw error;
+        }),
+      );
+      return c.json(outcome);
+    });
+}

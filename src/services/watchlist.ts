@@ -1,0 +1,85 @@
+import { notifyChange } from "../db/changes";
+import type { Database } from "../db/client";
+import {
+  findWatchlistItem,
+  insertWatchlistItem,
+  listWatchlist,
+  type MarketDataRow,
+  softDeleteWatchlistItem,
+  updateWatchlistItem,
+  type WatchlistFields,
+  type WatchlistRow,
+} from "../db/queries/watchlist";
+
+export type { WatchlistFields };
+
+/** A watchlist item as the API shows it, with its latest market data. */
+export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | null) {
+  return {
+    symbol: item.symbol,
+    alert_enabled: item.alertEnabled,
+    trade_enabled: item.tradeEnabled,
+    trade_amount_usd: item.tradeAmountUsd,
+    buy_target: item.buyTarget,
+    take_profit_pct: item.takeProfitPct,
+    stop_loss_pct: item.stopLossPct,
+    min_price_change_pct: item.minPriceChangePct,
+    cooldown_seconds: item.cooldownSeconds,
+    created_at: item.createdAt.toISOString(),
+    updated_at: item.updatedAt.toISOString(),
+    market: market && {
+      price: market.price,
+      rsi: market.rsi,
+      ma50: market.ma50,
+      ma200: market.ma200,
+      ema10: market.ema10,
+      atr: market.atr,
+      volume_ratio: market.volumeRatio,
+      updated_at: market.updatedAt.toISOString(),
+    },
+  };
+}
+export type WatchlistItemJson = ReturnType<typeof watchlistItemJson>;
+
+/** Every live watchlist item, by symbol. */
+export async function listWatchlistItems({ db }: Database): Promise<WatchlistItemJson[]> {
+  return (await listWatchlist(db)).map(({ item, market }) => watchlistItemJson(item, market));
+}
+
+/** One live item, or null. */
+export async function getWatchlistItem({ db }: Database, symbol: string): Promise<WatchlistItemJson | null> {
+  const row = await findWatchlistItem(db, symbol);
+  return row && watchlistItemJson(row.item, row.market);
+}
+
+/** Adds a symbol with the configured throttling defaults; null when it is already watched. */
+export async function addWatchlistItem(
+  database: Database,
+  symbol: string,
+  fields: WatchlistFields,
+  defaults: { cooldownSeconds: number; minPriceChangePct: string },
+): Promise<WatchlistItemJson | null> {
+  const item = await insertWatchlistItem(database.db, symbol, { ...defaults, ...fields });
+  if (!item) return null;
+  await notifyChange(database.sql, "watchlist");
+  return watchlistItemJson(item, null);
+}
+
+/** Changes the given fields of a live item; null when the symbol is not watched. */
+export async function changeWatchlistItem(
+  database: Database,
+  symbol: string,
+  fields: WatchlistFields,
+): Promise<WatchlistItemJson | null> {
+  const item = await updateWatchlistItem(database.db, symbol, fields);
+  if (!item) return null;
+  await notifyChange(database.sql, "watchlist");
+  return getWatchlistItem(database, symbol);
+}
+
+/** Soft-deletes a live item; false when the symbol is not watched. */
+export async function removeWatchlistItem(database: Database, symbol: string, at: Date): Promise<boolean> {
+  const removed = await softDeleteWatchlistItem(database.db, symbol, at);
+  if (removed) await notifyChange(database.sql, "watchlist");
+  return removed;
+}
