@@ -186,7 +186,8 @@ export function runExchangeContract(name: string, makeSubject: () => Promise<Con
           clientOid: oid("lmt"),
         });
         expectOrderShape(order);
-        expect(order).toMatchObject({ type: "LIMIT", status: "ACTIVE", price, cumulativeQuantity: "0" });
+        expect(order).toMatchObject({ type: "LIMIT", status: "ACTIVE", cumulativeQuantity: "0" });
+        expect(new Big(order.price ?? "0").eq(price)).toBe(true);
         expect((await client.fetchOpenOrders()).map((o) => o.exchangeOrderId)).toContain(order.exchangeOrderId);
         const resting = await client.fetchBalances();
         const lockedValue = new Big(price).times("0.01");
