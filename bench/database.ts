@@ -1,0 +1,68 @@
+/**
+ * The benchmark's own database: a fresh one per run, migrated like production, on DATABASE_URL's server
+ * or on an embedded PostgreSQL whose cluster lives under DATA_DIR/bench (reused between runs; the run's
+ * database is dropped at the end).
+ */
+import { join } from "node:path";
+import postgres from "postgres";
+import { startEmbeddedPostgres } from "../src/db/embedded";
+import { runMigrations } from "../src/db/migrate";
+import type { Logger } from "../src/lib/logger";
+import { freePort } from "./processes";
+
+export interface BenchDatabase {
+  url: string;
+  server: "embedded" | "external";
+  /** Drops the run's database and stops the embedded server, if any. */
+  close(): Promise<void>;
+}
+
+export interface BenchDatabaseOptions {
+  /** A server to use instead of the embedded one (the run creates and drops its own database there). */
+  serverUrl?: string;
+  dataDir: string;
+  log: Logger;
+}
+
+/** Creates and migrates a fresh database for one run. */
+export async function createBenchDatabase({ serverUrl, dataDir, log }: BenchDatabaseOptions): Promise<BenchDatabase> {
+  const embedded = serverUrl
+    ? undefined
+    : await startEmbeddedPostgres({
+        dir: join(dataDir, "bench", "postgres"),
+        port: await freePort(),
+        database: "postgres",
+        log,
+      });
+  const adminUrl = serverUrl ?? (embedded?.url as string);
+  const name = `atp_bench_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${process.pid}`;
+  await admin(adminUrl, (sql) => sql.unsafe(`create database "${name}"`));
+  const url = withDatabase(adminUrl, name);
+  await runMigrations(url);
+  return {
+    url,
+    server: embedded ? "embedded" : "external",
+    close: async () => {
+      await admin(adminUrl, (sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)).catch((error) =>
+        log.warn("could not drop the benchmark database", { name, error: String(error) }),
+      );
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Replaces the database name of a PostgreSQL URL. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(url: string, run: (sql: postgres.Sql) => Promise<unknown>): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await run(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,193 @@
+import type postgres from "postgres";
+
+/** How much data the benchmark database holds. */
+export interface Scale {
+  orders: number;
+  signals: number;
+  watchlist: number;
+  snapshots: number;
+}
+
+/** What was generated, and how long it took. */
+export interface GeneratedDataset {
+  scale: Scale;
+  open_orders: number;
+  seconds: number;
+}
+
+/** Prefix of every generated exchange order id, so the synced paper history never collides with them. */
+export const GENERATED_ORDER_PREFIX = "bench-";
+
+// Fifty real base assets, quoted in USDT as the paper exchange names its symbols.
+// biome-ignore format: ten per line reads better than one per line
+const BASES = [
+  "BTC", "ETH", "SOL", "XRP", "ADA", "DOGE", "DOT", "AVAX", "LINK", "MATIC",
+  "LTC", "TRX", "ATOM", "UNI", "XLM", "ETC", "FIL", "APT", "ARB", "OP",
+  "NEAR", "ALGO", "VET", "ICP", "SAND", "MANA", "AAVE", "EOS", "XTZ", "THETA",
+  "AXS", "FTM", "GRT", "CRV", "SNX", "MKR", "COMP", "ENJ", "CHZ", "ZIL",
+  "BAT", "KSM", "RUNE", "EGLD", "HBAR", "QNT", "FLOW", "IMX", "INJ", "SUI",
+];
+
+/** The watchlist symbols the generator uses (`BTC_USDT`, …). */
+export function benchSymbols(count: number): string[] {
+  return BASES.slice(0, Math.min(count, BASES.length)).map((base) => `${base}_USDT`);
+}
+
+/**
+ * Fills a migrated, empty database with a realistic account at `scale`, in SQL (generate_series), then
+ * ANALYZEs it. Deterministic: the same scale gives the same rows. Open orders are one in 5 000 (at least
+ * 20), spread over the whole history; signals are all settled but for a few pending alerts that do not
+ * trade, so the trading scheduler does not start placing orders for generated data.
+ */
+export async function generateDataset(sql: postgres.Sql, scale: Scale): Promise<GeneratedDataset> {
+  const started = performance.now();
+  const symbols = benchSymbols(scale.watchlist);
+  const openEvery = Math.max(1, Math.min(5000, Math.floor(scale.orders / 20)));
+  await sql.begin(async (tx) => {
+    await tx`select setseed(0.42)`;
+    await tx`set local maintenance_work_mem = '256MB'`;
+    // Building an index once over a million rows is several times faster than maintaining it row by
+    // row: drop the big tables' secondary indexes (exactly as migrated), load, then recreate them.
+    const indexes = await secondaryIndexes(tx, BULK_TABLES);
+    for (const index of indexes) await tx.unsafe(`drop index ${index.name}`);
+    await insertMarket(tx, symbols);
+    await insertSignals(tx, symbols, scale.signals);
+    await insertOrders(tx, symbols, scale.orders, openEvery);
+    await insertAccount(tx, scale.snapshots);
+    for (const index of indexes) await tx.unsafe(index.definition);
+  });
+  // ANALYZE cannot run inside the transaction above on every server; planner statistics matter for
+  // the cold dashboard, so they are collected before anything reads.
+  for (const table of TABLES) await sql.unsafe(`analyze ${table}`);
+  const [row] = await sql<{ open: number }[]>`
+    select count(*)::int as open from exchange_orders where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED')`;
+  return { scale, open_orders: row?.open ?? 0, seconds: round((performance.now() - started) / 1000) };
+}
+
+const BULK_TABLES = ["exchange_orders", "trade_signals"];
+
+/** Indexes of `tables` that no constraint owns (primary keys stay), with their exact definitions. */
+async function secondaryIndexes(
+  tx: postgres.TransactionSql,
+  tables: string[],
+): Promise<{ name: string; definition: string }[]> {
+  return await tx<{ name: string; definition: string }[]>`
+    select format('%I.%I', n.nspname, c.relname) as name, pg_get_indexdef(i.indexrelid) as definition
+    from pg_index i
+    join pg_class c on c.oid = i.indexrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where i.indrelid = any (${tables}::regclass[])
+      and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+    order by c.relname`;
+}
+
+const TABLES = [
+  "watchlist_items",
+  "market_data",
+  "trade_signals",
+  "exchange_orders",
+  "exchange_balances",
+  "portfolio_loans",
+  "portfolio_snapshots",
+];
+
+async function insertMarket(tx: postgres.TransactionSql, symbols: string[]): Promise<void> {
+  // A few items trade (small amounts) so all three services have real work; every item alerts.
+  await tx`
+    insert into watchlist_items (symbol, alert_enabled, trade_enabled, trade_amount_usd, buy_target,
+      take_profit_pct, stop_loss_pct, min_price_change_pct, cooldown_seconds)
+    select s.symbol, true, s.ord <= 5, case when s.ord <= 5 then 25 end, null, 5, 3, 1, 300
+    from unnest(${symbols}::text[]) with ordinality as s(symbol, ord)`;
+  await tx`
+    insert into market_data (symbol, price, rsi, ma50, ma200, ema10, atr, volume_ratio)
+    select s.symbol, p.price, round((20 + random() * 60)::numeric, 4), round(p.price * 0.99, 8),
+      round(p.price * 0.95, 8), round(p.price * 1.01, 8), round(p.price * 0.02, 8),
+      round((0.5 + random() * 2)::numeric, 4)
+    from unnest(${symbols}::text[]) with ordinality as s(symbol, ord)
+    cross join lateral (select round((100000 / s.ord ^ 2)::numeric, 8) as price) p`;
+}
+
+async function insertSignals(tx: postgres.TransactionSql, symbols: string[], count: number): Promise<void> {
+  // Spread over the last 90 days, newest last; 100 pending alerts at the end, everything else settled.
+  await tx`
+    insert into trade_signals (symbol, side, strategy, price, rsi, ma50, ma200, ema10, atr, volume_ratio,
+      reason, status, should_trade, trade_amount_usd, last_update_at, created_at, updated_at)
+    select (${symbols}::text[])[1 + g % ${symbols.length}],
+      case when r1 < 0.55 then 'BUY' else 'SELL' end,
+      'default',
+      round((1 + r2 * 50000)::numeric, 8),
+      round((case when r1 < 0.55 then 20 + r3 * 20 else 70 + r3 * 20 end)::numeric, 4),
+      round((1 + r2 * 50000 * 0.99)::numeric, 8),
+      round((1 + r2 * 50000 * 0.95)::numeric, 8),
+      round((1 + r2 * 50000 * 1.01)::numeric, 8),
+      round((r2 * 1000)::numeric, 8),
+      round((0.5 + r3 * 2)::numeric, 4),
+      case when r1 < 0.55 then 'RSI below 40 and MA50 above EMA10' else 'RSI above 70' end,
+      case when g > ${count} - 100 then 'pending'
+        else (array['filled', 'closed', 'skipped', 'failed', 'order_placed'])[1 + floor(r3 * 5)::int] end,
+      g <= ${count} - 100 and r3 < 0.1,
+      case when r3 < 0.1 then 25 end,
+      t, t, t
+    from (
+      select g, random() as r1, random() as r2, random() as r3,
+        now() - make_interval(secs => (${count} - g) * (90 * 86400.0 / greatest(${count}, 1))) as t
+      from generate_series(1, ${count}) as g
+    ) x`;
+}
+
+async function insertOrders(
+  tx: postgres.TransactionSql,
+  symbols: string[],
+  count: number,
+  openEvery: number,
+): Promise<void> {
+  // A year of history, newest last. Filled orders carry their fill; cancelled ones filled nothing.
+  await tx`
+    insert into exchange_orders (exchange_order_id, symbol, side, order_type, status, price, quantity,
+      cumulative_quantity, cumulative_value, avg_price, fee, fee_currency, exchange_create_time,
+      exchange_update_time)
+    select ${GENERATED_ORDER_PREFIX} || g, symbol, side, order_type, status, price, quantity,
+      filled, round(filled * price, 8),
+      case when filled > 0 then price end,
+      round(filled * price * 0.001, 8), 'USDT', t, t + make_interval(secs => 1 + r1 * 60)
+    from (
+      select g, r1, (${symbols}::text[])[1 + g % ${symbols.length}] as symbol,
+        case when r1 < 0.5 then 'BUY' else 'SELL' end as side,
+        (array['LIMIT', 'LIMIT', 'MARKET', 'STOP_LIMIT', 'TAKE_PROFIT_LIMIT'])[1 + floor(r2 * 5)::int] as order_type,
+        status, price, quantity,
+        case status when 'FILLED' then quantity
+          when 'PARTIALLY_FILLED' then round(quantity * r3::numeric, 8) else 0 end as filled,
+        t
+      from (
+        select g, r1, r2, r3,
+          case when g % ${openEvery} = 0
+            then (array['NEW', 'ACTIVE', 'PARTIALLY_FILLED'])[1 + floor(r3 * 3)::int]
+            when r3 < 0.62 then 'FILLED' when r3 < 0.95 then 'CANCELLED' when r3 < 0.98 then 'REJECTED'
+            else 'EXPIRED'
+          end as status,
+          round((1 + r2 * 50000)::numeric, 8) as price,
+          round((0.0001 + r1 * 10)::numeric, 8) as quantity,
+          now() - make_interval(secs => (${count} - g) * (365 * 86400.0 / greatest(${count}, 1))) as t
+        from (select g, random() as r1, random() as r2, random() as r3 from generate_series(1, ${count}) as g) raw
+      ) shaped
+    ) x`;
+}
+
+async function insertAccount(tx: postgres.TransactionSql, snapshots: number): Promise<void> {
+  await tx`
+    insert into exchange_balances (asset, free, locked, total, usd_value) values
+      ('USDT', 10000, 250, 10250, 10250), ('BTC', 0.5, 0, 0.5, 33500), ('ETH', 5, 0.2, 5.2, 18200),
+      ('SOL', 40, 0, 40, 6000), ('ADA', -1200, 0, -1200, -540), ('DOGE', 15000, 0, 15000, 2400)`;
+  await tx`
+    insert into portfolio_loans (currency, borrowed_amount, borrowed_usd, interest_rate, is_active, auto_detected)
+    values ('ADA', 1200, 540, 0.0005, true, true), ('USDT', 0, 0, 0.0002, false, false)`;
+  // One snapshot per five-second sync cycle, newest last.
+  await tx`
+    insert into portfolio_snapshots (total_assets_usd, total_borrowed_usd, net_usd, taken_at)
+    select round((70000 + 500 * sin(g / 500.0))::numeric, 2), 540,
+      round((70000 + 500 * sin(g / 500.0) - 540)::numeric, 2),
+      now() - make_interval(secs => (${snapshots} - g) * 5)
+    from generate_series(1, ${snapshots}) as g`;
+}
+
+const round = (v: number) => Math.round(v * 100) / 100;

@@ -1,0 +1,117 @@
+/**
+ * Watches a running process for the whole of its life: every 200 ms it reads its RSS from /proc and, for
+ * ATP, the event-loop lag from `/metrics`. A scenario asks for the samples of its own window.
+ */
+import { readMachineCpu, readRss, type Server } from "./processes";
+
+const POLL_MS = 200;
+
+interface Sample {
+  at: number;
+  lagLastMs: number | null;
+  lagMeanMs: number | null;
+  /** The app's own maximum over its lag window (the last 10 s). */
+  lagWindowMaxMs: number | null;
+  rssBytes: number | null;
+}
+
+/** What the app did during one scenario's window. */
+export interface WindowReport {
+  lag_ms: { sampled_max: number | null; sampled_mean: number | null; app_window_max: number | null; samples: number };
+  rss_max_bytes: number | null;
+  cpu: { wall_s: number; app_s: number | null; machine_busy_s: number; machine_total_s: number };
+}
+
+/** A window opened by `AppMonitor.begin()`; `end()` closes it and summarises it. */
+export interface Window {
+  end(): WindowReport;
+}
+
+/** Samples one app until stopped. */
+export class AppMonitor {
+  private readonly samples: Sample[] = [];
+  private readonly timer: Timer;
+  private polling = false;
+
+  /** `metrics: false` for a process without `/metrics` (the ceiling): only /proc is read. */
+  constructor(
+    private readonly app: Server,
+    private readonly metrics = true,
+  ) {
+    this.timer = setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  /** Opens a measurement window now. */
+  begin(): Window {
+    const start = performance.now();
+    const cpuStart = this.app.cpuSeconds();
+    const machineStart = readMachineCpu();
+    return {
+      end: () => {
+        const end = performance.now();
+        const cpuEnd = this.app.cpuSeconds();
+        const machineEnd = readMachineCpu();
+        const inWindow = this.samples.filter((s) => s.at >= start && s.at <= end);
+        const lags = inWindow.map((s) => s.lagLastMs).filter((v): v is number => v !== null);
+        const means = inWindow.map((s) => s.lagMeanMs).filter((v): v is number => v !== null);
+        const last = inWindow.at(-1);
+        const rss = [...inWindow.map((s) => s.rssBytes), this.app.rssBytes()].filter((v): v is number => v !== null);
+        return {
+          lag_ms: {
+            sampled_max: lags.length > 0 ? Math.max(...lags) : null,
+            sampled_mean: means.length > 0 ? round(means.reduce((a, b) => a + b, 0) / means.length) : null,
+            // Only meaningful when the window is at least as long as the app's 10 s lag window.
+            app_window_max: last && end - start >= 10_000 ? last.lagWindowMaxMs : null,
+            samples: inWindow.length,
+          },
+          rss_max_bytes: rss.length > 0 ? Math.max(...rss) : null,
+          cpu: {
+            wall_s: round((end - start) / 1000),
+            app_s: cpuStart !== null && cpuEnd !== null ? round(cpuEnd - cpuStart) : null,
+            machine_busy_s: round(machineEnd.busy - machineStart.busy),
+            machine_total_s: round(machineEnd.total - machineStart.total),
+          },
+        };
+      },
+    };
+  }
+
+  /** Highest RSS seen over the app's whole life. */
+  maxRss(): number | null {
+    const values = this.samples.map((s) => s.rssBytes).filter((v): v is number => v !== null);
+    return values.length > 0 ? Math.max(...values) : null;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    const sample: Sample = {
+      at: performance.now(),
+      lagLastMs: null,
+      lagMeanMs: null,
+      lagWindowMaxMs: null,
+      rssBytes: readRss(this.app.pid),
+    };
+    if (this.metrics) await this.readLag(sample);
+    this.samples.push(sample);
+    this.polling = false;
+  }
+
+  private async readLag(sample: Sample): Promise<void> {
+    try {
+      const res = await fetch(`${this.app.baseUrl}/metrics`, { signal: AbortSignal.timeout(2000) });
+      const body = (await res.json()) as { event_loop_lag?: { last_ms: number; max_ms: number; mean_ms: number } };
+      sample.lagLastMs = body.event_loop_lag?.last_ms ?? null;
+      sample.lagMeanMs = body.event_loop_lag?.mean_ms ?? null;
+      sample.lagWindowMaxMs = body.event_loop_lag?.max_ms ?? null;
+    } catch {
+      // A slow or failed poll leaves this sample's lag unknown; the next one tries again.
+    }
+  }
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;

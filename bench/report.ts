@@ -1,0 +1,200 @@
+/** The run's results: SPEC §9 targets judged against the measurements, the markdown tables, the JSON file. */
+import type { GeneratedDataset } from "./generate";
+import type { ScenarioResult } from "./measure";
+import type { Profile } from "./profile";
+import type { AppFacts, ImportReport } from "./scenarios";
+import type { Toolset } from "./tools";
+
+/** Everything one run measured, as written to bench/results/<run>.json. */
+export interface RunResults {
+  run_id: string;
+  started_at: string;
+  finished_at: string;
+  duration_s: number;
+  quick: boolean;
+  machine: { cpus: number; load_average_before: number[]; bun: string; database: "embedded" | "external" };
+  tools: Toolset;
+  profile: Profile;
+  dataset: GeneratedDataset | null;
+  apps: AppFacts[];
+  import: ImportReport | null;
+  scenarios: ScenarioResult[];
+  targets: TargetRow[];
+  /** Set when the run stopped before its end. */
+  error?: string;
+}
+
+export interface TargetRow {
+  target: string;
+  measured: string;
+  limit: string;
+  verdict: "PASS" | "FAIL" | "n/a";
+}
+
+const MB = 1024 * 1024;
+
+/** Judges each SPEC §9 target from the run's measurements. */
+export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" | "duration_s">): TargetRow[] {
+  const byId = new Map(run.scenarios.map((s) => [s.id, s]));
+  const p99 = (id: string) => {
+    const s = byId.get(id);
+    return s?.status === "ok" ? (s.load?.latency_ms.p99 ?? null) : null;
+  };
+  const rows: TargetRow[] = [];
+  const judge = (
+    target: string,
+    value: number | null,
+    measured: (v: number) => string,
+    limit: string,
+    pass: (v: number) => boolean,
+  ) =>
+    rows.push(
+      value === null
+        ? { target, measured: "not measured", limit, verdict: "n/a" }
+        : { target, measured: measured(value), limit, verdict: pass(value) ? "PASS" : "FAIL" },
+    );
+
+  const dashboard = byId.get("throughput.dashboard");
+  const ceiling = byId.get("throughput.ceiling");
+  const ratio =
+    dashboard?.status === "ok" && ceiling?.status === "ok" && dashboard.load && ceiling.load
+      ? dashboard.load.rps / ceiling.load.rps
+      : null;
+  judge(
+    "Warm dashboard throughput ÷ bare Bun.serve, same body size, 50 connections",
+    ratio,
+    (v) => `${v.toFixed(2)} (${fmt(dashboard?.load?.rps)} ÷ ${fmt(ceiling?.load?.rps)} req/s)`,
+    "≥ 0.8",
+    (v) => v >= 0.8,
+  );
+  const rate = run.profile.rate.perSecond;
+  for (const [name, route] of [
+    ["/health", "health"],
+    ["dashboard", "dashboard"],
+  ] as const) {
+    const idle = p99(`latency.idle.${route}`);
+    judge(`${name} p99 at ${rate} req/s, idle`, idle, ms, "≤ 10 ms", (v) => v <= 10);
+    const storm = p99(`latency.storm.${route}`);
+    judge(
+      `${name} p99 at ${rate} req/s during the history import`,
+      storm !== null && idle !== null ? storm / idle : null,
+      (v) => `${ms(storm as number)} (${v.toFixed(2)} × idle)`,
+      "≤ 2 × idle",
+      (v) => v <= 2,
+    );
+  }
+  const fullScale = run.profile.scale.orders >= 1_000_000 && run.profile.scale.signals >= 100_000;
+  judge(
+    `Cold dashboard p99 at ${rate} req/s, ${fmt(run.profile.scale.orders)} orders, ${fmt(run.profile.scale.signals)} signals`,
+    p99("latency.cold.dashboard"),
+    ms,
+    fullScale ? "≤ 25 ms" : "≤ 25 ms (at 1 000 000 orders)",
+    (v) => v <= 25,
+  );
+  const imported = run.import;
+  judge(
+    `History import (${fmt(run.profile.historyOrders)} orders)`,
+    imported?.complete ? imported.seconds : null,
+    (v) => `${v.toFixed(1)} s (${fmt(imported?.orders_per_s)} orders/s)`,
+    run.profile.historyOrders >= 100_000 ? "< 10 s" : "< 10 s (for 100 000)",
+    (v) => v < 10,
+  );
+  const main = run.apps.find((a) => a.name === "main");
+  judge(
+    "RSS of the process, all services running (max over its life)",
+    main?.rss_max_bytes ?? null,
+    (v) => `${(v / MB).toFixed(0)} MB`,
+    "< 256 MB",
+    (v) => v < 256 * MB,
+  );
+  judge(
+    "Spawn → /health 200 (database already reachable)",
+    main?.ready_ms ?? null,
+    (v) => `${v} ms`,
+    "≤ 500 ms",
+    (v) => v <= 500,
+  );
+  return rows;
+}
+
+/** The markdown report: targets, every scenario, the services table, the logging cost. */
+export function renderMarkdown(run: RunResults): string {
+  const lines: string[] = [];
+  const scale = run.dataset?.scale;
+  lines.push(
+    `Run ${run.run_id}${run.quick ? " (--quick: tiny scale, speeds not asserted)" : ""}: ` +
+      `${run.machine.cpus} cores, load average ${run.machine.load_average_before.map((v) => v.toFixed(2)).join(" ")} before, ` +
+      `Bun ${run.machine.bun}, ${run.machine.database} PostgreSQL, tools: throughput ${run.tools.throughput}, ` +
+      `rate ${run.tools.rate}, count ${run.tools.count}` +
+      (scale
+        ? `; ${fmt(scale.orders)} orders, ${fmt(scale.signals)} signals, ${scale.watchlist} watchlist items`
+        : "") +
+      `; ${run.duration_s.toFixed(0)} s in all.`,
+    "",
+    "| SPEC §9 target | measured | target | result |",
+    "|---|---|---|---|",
+    ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.limit} | ${t.verdict} |`),
+    "",
+    "| scenario | process | tool | load | answers | req/s | p50 ms | p99 ms | max ms | body B | lag max ms | app CPU | valid |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+  );
+  for (const s of run.scenarios) {
+    const l = s.load;
+    const w = s.window;
+    const cpu = w?.cpu.app_s != null && w.cpu.wall_s > 0 ? `${Math.round((w.cpu.app_s / w.cpu.wall_s) * 100)}%` : "";
+    const valid = s.status === "ok" ? "yes" : `${s.status}: ${s.problems.join("; ")}`;
+    const notes = s.notes.length > 0 ? ` (${s.notes.join("; ")})` : "";
+    lines.push(
+      `| ${s.title} | ${s.target} | ${l?.tool ?? ""} | ${s.load_shape} | ${l ? fmt(l.responses) : ""} | ${l ? fmt(l.rps) : ""} | ` +
+        `${l?.latency_ms.p50 ?? ""} | ${l?.latency_ms.p99 ?? ""} | ${l?.latency_ms.max ?? ""} | ` +
+        `${s.body_bytes ? fmt(s.body_bytes.after) : ""} | ${one(w?.lag_ms.sampled_max)} | ${cpu} | ${valid}${notes} |`,
+    );
+  }
+  const steps = run.scenarios.filter((s) => s.id.startsWith("services."));
+  if (steps.length > 0) {
+    lines.push(
+      "",
+      `Services turned on one by one (dashboard at ${run.profile.rate.perSecond} req/s):`,
+      "",
+      "| services | p50 ms | p99 ms | max ms | lag max ms |",
+      "|---|---|---|---|---|",
+      ...steps.map(
+        (s) =>
+          `| ${s.title.split("services: ")[1] ?? s.id} | ${s.load?.latency_ms.p50 ?? "—"} | ${s.load?.latency_ms.p99 ?? "—"} | ` +
+          `${s.load?.latency_ms.max ?? "—"} | ${one(s.window?.lag_ms.sampled_max) || "—"} |`,
+      ),
+    );
+  }
+  const logging = loggingCost(run.scenarios);
+  if (logging.length > 0) {
+    lines.push(
+      "",
+      "Request log cost (throughput with one PERF line per request to a file, ÷ without):",
+      "",
+      "| route | LOG_LEVEL=warn req/s | LOG_LEVEL=info req/s | ratio |",
+      "|---|---|---|---|",
+      ...logging.map((r) => `| ${r.route} | ${fmt(r.warn)} | ${fmt(r.info)} | ${r.ratio.toFixed(2)} |`),
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Throughput with the PERF line per request against without, per route, from the logging scenarios. */
+export function loggingCost(
+  scenarios: ScenarioResult[],
+): { route: string; warn: number; info: number; ratio: number }[] {
+  const rps = (id: string) => {
+    const s = scenarios.find((x) => x.id === id);
+    return s?.status === "ok" ? (s.load?.rps ?? null) : null;
+  };
+  return ["ping_fast", "dashboard"].flatMap((route) => {
+    const warn = rps(`logging.warn.${route}`);
+    const info = rps(`logging.info.${route}`);
+    return warn && info ? [{ route, warn, info, ratio: info / warn }] : [];
+  });
+}
+
+const fmt = (v: number | null | undefined) =>
+  v === null || v === undefined ? "—" : Math.round(v).toLocaleString("en-US").replaceAll(",", " ");
+const one = (v: number | null | undefined) => (v === null || v === undefined ? "" : v.toFixed(1));
+const ms = (v: number) => `${v.toFixed(2)} ms`;

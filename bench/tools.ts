@@ -1,0 +1,311 @@
+/**
+ * The external load tools: which one runs which kind of load, their command lines, and their outputs
+ * parsed into one shape. oha does everything when it is on PATH; otherwise wrk measures throughput
+ * (closed loop, every response checked by bench/wrk-report.lua) and hey measures latency at a fixed
+ * rate and runs the fixed-count scenarios.
+ */
+
+export type ToolName = "oha" | "wrk" | "hey";
+/** Kinds of load: as fast as possible for a time, at a fixed total rate for a time, or a fixed count. */
+export type LoadKind = "throughput" | "rate" | "count";
+
+/** Which tool runs each kind of load on this machine. */
+export interface Toolset {
+  throughput: ToolName;
+  rate: ToolName;
+  count: ToolName;
+  ohaJsonFlag?: string[];
+}
+
+/** One load run against one URL. */
+export interface LoadSpec {
+  kind: LoadKind;
+  url: string;
+  connections: number;
+  /** Length of a throughput or rate run (a rate run may be stopped earlier through `stop`). */
+  durationS?: number;
+  /** Total requests per second of a rate run, spread over the connections. */
+  rate?: number;
+  /** Number of requests of a count run. */
+  requests?: number;
+  /** The smallest body that counts as a valid answer; anything shorter is an empty or error body. */
+  minBodyBytes: number;
+  /** Ends a rate run early; the tool still reports what it measured until then. */
+  stop?: AbortSignal;
+}
+
+/** What a load tool measured, in one shape whatever the tool. */
+export interface LoadResult {
+  tool: ToolName;
+  command: string;
+  /** Responses received (any status). */
+  responses: number;
+  duration_s: number;
+  rps: number;
+  latency_ms: { mean: number; p50: number; p90: number; p99: number; max: number };
+  /** Responses per HTTP status code. */
+  statuses: Record<string, number>;
+  /** Requests that got no response (connect, read, timeout…), by kind. */
+  errors: Record<string, number>;
+  body: {
+    min_valid_bytes: number;
+    /** Mean body size over all responses. */
+    mean_bytes: number | null;
+    /** Responses whose body was shorter than min_valid_bytes, when the tool checks each one (wrk). */
+    short: number | null;
+  };
+  /** CPU time the load tool itself used (it shares the machine's cores with the server). */
+  tool_cpu_s: number;
+}
+
+const WRK_SCRIPT = new URL("./wrk-report.lua", import.meta.url).pathname;
+// Every request gets an answer within this, or counts as an error: no run can hang on a stuck server.
+const REQUEST_TIMEOUT_S = 10;
+
+/** Picks oha when present, else wrk and hey; throws a message saying what to install when they are missing. */
+export async function detectToolset(which: (name: string) => string | null = Bun.which): Promise<Toolset> {
+  if (which("oha")) {
+    const help = await runText(["oha", "--help"]);
+    // oha 1.5+ prints JSON with --output-format json; older versions only know -j.
+    const ohaJsonFlag = help.includes("--output-format") ? ["--output-format", "json"] : ["-j"];
+    return { throughput: "oha", rate: "oha", count: "oha", ohaJsonFlag };
+  }
+  const missing = ["wrk", "hey"].filter((name) => !which(name));
+  if (missing.length > 0) {
+    throw new Error(
+      `no load tool: oha is not on PATH and neither is ${missing.join(" nor ")}. ` +
+        "Install them with: apt-get install -y wrk hey",
+    );
+  }
+  return { throughput: "wrk", rate: "hey", count: "hey" };
+}
+
+/** The command line that runs `spec` with `tool`. */
+export function loadCommand(tool: ToolName, spec: LoadSpec, ohaJsonFlag: string[] = ["-j"]): string[] {
+  const duration = `${spec.durationS ?? 10}s`;
+  if (tool === "wrk") {
+    if (spec.kind !== "throughput") throw new Error(`wrk runs throughput loads only, not ${spec.kind}`);
+    return [
+      "wrk",
+      "-t1",
+      `-c${spec.connections}`,
+      `-d${duration}`,
+      "--timeout",
+      `${REQUEST_TIMEOUT_S}s`,
+      "-s",
+      WRK_SCRIPT,
+      spec.url,
+      "--",
+      String(spec.minBodyBytes),
+    ];
+  }
+  if (tool === "hey") {
+    const shape =
+      spec.kind === "count"
+        ? ["-n", String(spec.requests ?? 200)]
+        : // hey's -q is per worker: the total rate is split over the connections.
+          ["-z", duration, ...(spec.kind === "rate" ? ["-q", String(requireRate(spec) / spec.connections)] : [])];
+    return [
+      "hey",
+      ...shape,
+      "-c",
+      String(spec.connections),
+      "-t",
+      String(REQUEST_TIMEOUT_S),
+      "-disable-compression",
+      spec.url,
+    ];
+  }
+  const shape =
+    spec.kind === "count"
+      ? ["-n", String(spec.requests ?? 200)]
+      : ["-z", duration, ...(spec.kind === "rate" ? ["-q", String(requireRate(spec)), "--latency-correction"] : [])];
+  return [
+    "oha",
+    "--no-tui",
+    ...ohaJsonFlag,
+    ...shape,
+    "-c",
+    String(spec.connections),
+    "-t",
+    `${REQUEST_TIMEOUT_S}s`,
+    "--disable-compression",
+    spec.url,
+  ];
+}
+
+function requireRate(spec: LoadSpec): number {
+  if (!spec.rate || spec.rate <= 0) throw new Error("a rate run needs a positive rate");
+  return spec.rate;
+}
+
+/** The tool that runs this kind of load. */
+export function toolFor(tools: Toolset, kind: LoadKind): ToolName {
+  return tools[kind];
+}
+
+/** Runs one bounded load and parses what the tool reports. */
+export async function runLoad(tools: Toolset, spec: LoadSpec): Promise<LoadResult> {
+  const tool = toolFor(tools, spec.kind);
+  const command = loadCommand(tool, spec, tools.ohaJsonFlag);
+  const proc = Bun.spawn(command, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  // Hard bound: the planned length plus a margin for the last requests' timeout; a count run gets a minute.
+  const limitMs = ((spec.kind === "count" ? 60 : (spec.durationS ?? 10)) + REQUEST_TIMEOUT_S + 5) * 1000;
+  const killer = setTimeout(() => proc.kill("SIGKILL"), limitMs);
+  // The tools print their report on SIGINT, so an early stop still yields a measurement.
+  const onStop = () => proc.kill("SIGINT");
+  spec.stop?.addEventListener("abort", onStop, { once: true });
+  if (spec.stop?.aborted) onStop();
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  clearTimeout(killer);
+  spec.stop?.removeEventListener("abort", onStop);
+  const usage = proc.resourceUsage();
+  const toolCpuS = usage ? Number(usage.cpuTime.user + usage.cpuTime.system) / 1e6 : 0;
+  const printed = command.join(" ");
+  if (code !== 0 && !(code === 130 && spec.stop?.aborted)) {
+    throw new Error(`${printed} exited with ${code}: ${stderr.trim() || stdout.trim().slice(-500)}`);
+  }
+  const parsed =
+    tool === "wrk" ? parseWrkReport(stdout) : tool === "hey" ? parseHeyReport(stdout) : parseOhaReport(stdout);
+  return {
+    tool,
+    command: printed,
+    ...parsed,
+    body: { ...parsed.body, min_valid_bytes: spec.minBodyBytes },
+    tool_cpu_s: round(toolCpuS, 3),
+  };
+}
+
+/** The measurement part of a LoadResult, as parsed from a tool's output. */
+export type ParsedReport = Omit<LoadResult, "tool" | "command" | "tool_cpu_s" | "body"> & {
+  body: { mean_bytes: number | null; short: number | null };
+};
+
+/** Parses the JSON line bench/wrk-report.lua prints. */
+export function parseWrkReport(stdout: string): ParsedReport {
+  const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));
+  if (!line) throw new Error(`wrk printed no report line:\n${stdout.slice(-500)}`);
+  const r = JSON.parse(line.slice("WRK_JSON ".length)) as {
+    duration_us: number;
+    requests: number;
+    body_bytes: number;
+    short_bodies: number;
+    statuses: Record<string, number>;
+    errors: Record<string, number>;
+    latency_us: { mean: number; p50: number; p90: number; p99: number; max: number };
+  };
+  const seconds = r.duration_us / 1e6;
+  const responses = Object.values(r.statuses).reduce((a, b) => a + b, 0);
+  // wrk counts non-2xx/3xx answers as "status" errors; they are already in the status counts.
+  const { status: _statusErrors, ...errors } = r.errors;
+  const ms = (us: number) => round(us / 1000, 3);
+  return {
+    responses,
+    duration_s: round(seconds, 3),
+    rps: round(responses / seconds, 1),
+    latency_ms: {
+      mean: ms(r.latency_us.mean),
+      p50: ms(r.latency_us.p50),
+      p90: ms(r.latency_us.p90),
+      p99: ms(r.latency_us.p99),
+      max: ms(r.latency_us.max),
+    },
+    statuses: r.statuses,
+    errors: nonZero(errors),
+    body: { mean_bytes: responses > 0 ? Math.round(r.body_bytes / responses) : null, short: r.short_bodies },
+  };
+}
+
+/** Parses hey's text summary (latencies in seconds, status code and error distributions). */
+export function parseHeyReport(stdout: string): ParsedReport {
+  const seconds = (label: string) => {
+    const match = stdout.match(new RegExp(`${label}:\\s+([\\d.]+) secs`));
+    return match ? Number(match[1]) : Number.NaN;
+  };
+  const total = seconds("Total");
+  if (Number.isNaN(total)) throw new Error(`hey printed no summary:\n${stdout.slice(-500)}`);
+  // hey leaves out a percentile whose nearest rank is the last answer (p99 under 100 answers): the maximum.
+  const percentile = (p: number) => {
+    const match = stdout.match(new RegExp(`\\s${p}% in ([\\d.]+) secs`));
+    return (match ? Number(match[1]) : seconds("Slowest")) * 1000;
+  };
+  const statuses: Record<string, number> = {};
+  for (const m of stdout.matchAll(/^\s*\[(\d{3})\]\s+(\d+) responses/gm)) statuses[m[1] as string] = Number(m[2]);
+  const errors: Record<string, number> = {};
+  const errorSection = stdout.split("Error distribution:")[1] ?? "";
+  for (const m of errorSection.matchAll(/^\s*\[(\d+)\]\s+(.+)$/gm)) errors[errorKind(m[2] as string)] = Number(m[1]);
+  const responses = Object.values(statuses).reduce((a, b) => a + b, 0);
+  const size = stdout.match(/Size\/request:\s+(\d+) bytes/);
+  return {
+    responses,
+    duration_s: round(total, 3),
+    rps: round(responses / total, 1),
+    latency_ms: {
+      mean: round(seconds("Average") * 1000, 3),
+      p50: round(percentile(50), 3),
+      p90: round(percentile(90), 3),
+      p99: round(percentile(99), 3),
+      max: round(seconds("Slowest") * 1000, 3),
+    },
+    statuses,
+    errors,
+    // hey adds up Content-Length; it prints no size line when every body was empty.
+    body: { mean_bytes: responses === 0 ? null : size ? Number(size[1]) : 0, short: null },
+  };
+}
+
+/** Parses oha's JSON output (latencies in seconds). */
+export function parseOhaReport(stdout: string): ParsedReport {
+  const r = JSON.parse(stdout.slice(stdout.indexOf("{"))) as {
+    summary: { total: number; slowest: number; average: number; sizePerRequest: number | null };
+    latencyPercentiles: Record<string, number | null>;
+    statusCodeDistribution: Record<string, number>;
+    errorDistribution: Record<string, number>;
+  };
+  const ms = (s: number | null | undefined) => round((s ?? Number.NaN) * 1000, 3);
+  const responses = Object.values(r.statusCodeDistribution).reduce((a, b) => a + b, 0);
+  const errors: Record<string, number> = {};
+  for (const [message, count] of Object.entries(r.errorDistribution)) {
+    // Requests cut by the end of a timed run are not failures of the server.
+    if (!message.includes("aborted due to deadline")) errors[errorKind(message)] = count;
+  }
+  return {
+    responses,
+    duration_s: round(r.summary.total, 3),
+    rps: round(responses / r.summary.total, 1),
+    latency_ms: {
+      mean: ms(r.summary.average),
+      p50: ms(r.latencyPercentiles.p50),
+      p90: ms(r.latencyPercentiles.p90),
+      p99: ms(r.latencyPercentiles.p99),
+      max: ms(r.summary.slowest),
+    },
+    statuses: r.statusCodeDistribution,
+    errors,
+    body: { mean_bytes: responses > 0 ? (r.summary.sizePerRequest ?? 0) : null, short: null },
+  };
+}
+
+function errorKind(message: string): string {
+  if (/timeout|deadline exceeded/i.test(message)) return "timeout";
+  if (/reset|EOF|closed|broken pipe/i.test(message)) return "read";
+  if (/refused|connect/i.test(message)) return "connect";
+  return message.slice(0, 80);
+}
+
+function nonZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, v]) => v > 0));
+}
+
+async function runText(command: string[]): Promise<string> {
+  const proc = Bun.spawn(command, { stdout: "pipe", stderr: "pipe" });
+  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  await proc.exited;
+  return out + err;
+}
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

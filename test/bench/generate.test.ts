@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { GENERATED_ORDER_PREFIX, generateDataset } from "../../bench/generate";
+import { createTestDatabase } from "../helpers/cluster";
+
+type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
+const scale = { orders: 2000, signals: 300, watchlist: 50, snapshots: 100 };
+
+const indexDefinitions = (db: TestDb) =>
+  db.sql<{ def: string }[]>`
+    select indexdef as def from pg_indexes
+    where schemaname = 'public' and tablename in ('exchange_orders', 'trade_signals') order by indexname`;
+
+describe("generateDataset", () => {
+  let db: TestDb;
+  let other: TestDb;
+  let indexesBefore: string[];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    other = await createTestDatabase();
+    indexesBefore = (await indexDefinitions(db)).map((r) => r.def);
+    await generateDataset(db.sql, scale);
+    await generateDataset(other.sql, scale);
+  });
+  afterAll(async () => {
+    await db.close();
+    await other.close();
+  });
+
+  test("fills every table at the requested scale, with one open order in 100 here", async () => {
+    const [counts] = await db.sql<Record<string, number>[]>`
+      select (select count(*)::int from exchange_orders) as orders,
+        (select count(*)::int from exchange_orders where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED')) as open,
+        (select count(*)::int from exchange_orders where exchange_order_id not like ${`${GENERATED_ORDER_PREFIX}%`}) as foreign,
+        (select count(*)::int from trade_signals) as signals,
+        (select count(*)::int from trade_signals where status = 'pending' and should_trade) as tradable_pending,
+        (select count(*)::int from watchlist_items where deleted_at is null) as watchlist,
+        (select count(*)::int from market_data) as market,
+        (select count(*)::int from portfolio_snapshots) as snapshots,
+        (select count(*)::int from exchange_balances) as balances`;
+    expect(counts).toEqual({
+      orders: 2000,
+      open: 20,
+      foreign: 0,
+      signals: 300,
+      tradable_pending: 0,
+      watchlist: 50,
+      market: 50,
+      snapshots: 100,
+      balances: 6,
+    });
+  });
+
+  test("filled orders carry their fill and cancelled ones none", async () => {
+    const rows = await db.sql<{ status: string; bad: number }[]>`
+      select status, count(*) filter (where case status
+          when 'FILLED' then cumulative_quantity <> quantity or avg_price <> price
+          when 'PARTIALLY_FILLED' then cumulative_quantity >= quantity
+          else cumulative_quantity <> 0 end)::int as bad
+      from exchange_orders group by status`;
+    expect(rows.every((r) => r.bad === 0)).toBe(true);
+    expect(rows.map((r) => r.status).sort()).toContain("FILLED");
+  });
+
+  test("restores exactly the migrated indexes it dropped for the bulk load", async () => {
+    expect((await indexDefinitions(db)).map((r) => r.def)).toEqual(indexesBefore);
+  });
+
+  test("is deterministic: two databases get the same orders and signals", async () => {
+    const digest = (d: TestDb) =>
+      d.sql<{ orders: string; signals: string }[]>`
+        select (select md5(string_agg(concat_ws('|', exchange_order_id, symbol, side, order_type, status, price, quantity),
+                  ',' order by id)) from exchange_orders) as orders,
+          (select md5(string_agg(concat_ws('|', symbol, side, status, should_trade, price, rsi), ',' order by id))
+            from trade_signals) as signals`;
+    expect(await digest(db)).toEqual(await digest(other));
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, test } from "bun:test";
+import { ceilingBody } from "../../bench/ceiling";
+import type { ScenarioResult } from "../../bench/measure";
+import { parseProfile } from "../../bench/profile";
+import { evaluateTargets, loggingCost, type RunResults, renderMarkdown } from "../../bench/report";
+import type { LoadResult } from "../../bench/tools";
+
+const profile = parseProfile([]);
+
+function scenario(id: string, load: Partial<LoadResult>, status: ScenarioResult["status"] = "ok"): ScenarioResult {
+  return {
+    id,
+    title: id,
+    target: "main",
+    load_shape: "",
+    status,
+    problems: status === "ok" ? [] : ["broken"],
+    notes: [],
+    load: {
+      tool: "wrk",
+      command: "",
+      responses: 1000,
+      duration_s: 10,
+      rps: 100,
+      latency_ms: { mean: 1, p50: 1, p90: 1, p99: 1, max: 1 },
+      statuses: { "200": 1000 },
+      errors: {},
+      body: { min_valid_bytes: 1, mean_bytes: 2, short: 0 },
+      tool_cpu_s: 1,
+      ...load,
+    },
+  };
+}
+
+const p99 = (value: number) => ({ latency_ms: { mean: 1, p50: 1, p90: 1, p99: value, max: value } });
+
+function run(scenarios: ScenarioResult[]): Omit<RunResults, "targets" | "finished_at" | "duration_s"> {
+  return {
+    run_id: "t",
+    started_at: "2026-01-01T00:00:00Z",
+    quick: false,
+    machine: { cpus: 2, load_average_before: [0.1, 0.2, 0.3], bun: "1.4.5", database: "embedded" },
+    tools: { throughput: "wrk", rate: "hey", count: "hey" },
+    profile,
+    dataset: null,
+    apps: [{ name: "main", env: {}, ready_ms: 420, rss_max_bytes: 300 * 1024 * 1024, exit_code: 0 }],
+    import: { started: true, complete: true, orders: 100_000, seconds: 6.5, orders_per_s: 15_385 },
+    scenarios,
+  };
+}
+
+describe("evaluateTargets", () => {
+  const rows = evaluateTargets(
+    run([
+      scenario("throughput.dashboard", { rps: 30_000 }),
+      scenario("throughput.ceiling", { rps: 36_000 }),
+      scenario("latency.idle.health", p99(1.5)),
+      scenario("latency.storm.health", p99(2.5)),
+      scenario("latency.idle.dashboard", p99(2)),
+      scenario("latency.storm.dashboard", p99(4.5)),
+      scenario("latency.cold.dashboard", p99(30), "invalid"),
+    ]),
+  );
+  const verdict = (prefix: string) => rows.find((r) => r.target.startsWith(prefix));
+
+  test("the headline is the dashboard's throughput as a ratio to the ceiling's", () => {
+    expect(verdict("Warm dashboard")).toMatchObject({ measured: "0.83 (30 000 ÷ 36 000 req/s)", verdict: "PASS" });
+  });
+
+  test("the storm is judged against idle of the same run", () => {
+    expect(verdict("/health p99 at 200 req/s during")).toMatchObject({ verdict: "PASS" });
+    expect(verdict("dashboard p99 at 200 req/s during")).toMatchObject({
+      measured: "4.50 ms (2.25 × idle)",
+      verdict: "FAIL",
+    });
+  });
+
+  test("an invalid scenario is never judged; over-budget memory fails; the import passes", () => {
+    expect(verdict("Cold dashboard")).toMatchObject({ measured: "not measured", verdict: "n/a" });
+    expect(verdict("RSS")).toMatchObject({ measured: "300 MB", verdict: "FAIL" });
+    expect(verdict("History import")).toMatchObject({ measured: "6.5 s (15 385 orders/s)", verdict: "PASS" });
+    expect(verdict("Spawn")).toMatchObject({ measured: "420 ms", verdict: "PASS" });
+  });
+
+  test("the markdown puts every target next to its limit and verdict", () => {
+    const md = renderMarkdown({ ...run([]), targets: rows, finished_at: "", duration_s: 1 });
+    expect(md).toContain("| RSS of the process, all services running (max over its life) | 300 MB | < 256 MB | FAIL |");
+  });
+});
+
+describe("loggingCost", () => {
+  test("compares each route's throughput with and without the request log", () => {
+    const cost = loggingCost([
+      scenario("logging.warn.ping_fast", { rps: 40_000 }),
+      scenario("logging.info.ping_fast", { rps: 30_000 }),
+      scenario("logging.warn.dashboard", { rps: 20_000 }),
+    ]);
+    expect(cost).toEqual([{ route: "ping_fast", warn: 40_000, info: 30_000, ratio: 0.75 }]);
+  });
+});
+
+describe("ceilingBody", () => {
+  test("is valid JSON of exactly the requested byte size", () => {
+    for (const bytes of [2, 5, 10, 11, 20_480, 61_295]) {
+      const body = ceilingBody(bytes);
+      expect(Buffer.byteLength(body)).toBe(bytes);
+      expect(() => JSON.parse(body)).not.toThrow();
+    }
+  });
+});
+
+describe("parseProfile", () => {
+  test("the full run is SPEC §9's scale; --quick is tiny; flags override the scale", () => {
+    expect(profile.scale.orders).toBe(1_000_000);
+    expect(profile.rate.perSecond).toBe(200);
+    expect(parseProfile(["--quick"]).scale.orders).toBe(2000);
+    expect(parseProfile(["--orders", "5000", "--signals", "700"]).scale).toMatchObject({ orders: 5000, signals: 700 });
+    expect(() => parseProfile(["--orders", "-3"])).toThrow("--orders");
+  });
+});
