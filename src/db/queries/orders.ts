@@ -35,7 +35,8 @@ export interface OrderPage {
   next: { time: string; id: number } | null;
 }
 
-// Times are formatted in SQL: Drizzle makes this client return timestamptz as PostgreSQL's own text.
+// Times are formatted in SQL: Drizzle makes this client return timestamptz as PostgreSQL's own text. The formatted
+// columns keep the real columns' names, so ORDER BY must qualify the real ones (an output name would win).
 function orderColumns(q: Queryable) {
   return q`id, exchange_order_id, client_oid, symbol, side, order_type, status, price, quantity,
     cumulative_quantity, cumulative_value, avg_price, fee, fee_currency,
@@ -61,7 +62,7 @@ export async function listOpenOrders(
   const rows = await sql<OrderRow[]>`
     select ${orderColumns(sql)} from exchange_orders
     where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED') ${symbol ? sql`and symbol = ${symbol}` : sql``}
-    order by exchange_create_time desc, id desc
+    order by exchange_orders.exchange_create_time desc, exchange_orders.id desc
     limit ${limit}`;
   return rows.map(toJson);
 }
@@ -90,7 +91,7 @@ export async function listOrderHistory(
       ${status ? sql`and status = ${status}` : sql``}
       ${side ? sql`and side = ${side}` : sql``}
       ${after ? sql`and (exchange_create_time, id) < (${after.time}::timestamptz, ${after.id})` : sql``}
-    order by exchange_create_time desc, id desc
+    order by exchange_orders.exchange_create_time desc, exchange_orders.id desc
     limit ${limit + 1}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -47,7 +47,8 @@ export interface NewSignal {
   createdAt: Date;
 }
 
-// Times are formatted in SQL: Drizzle makes this client return timestamptz as PostgreSQL's own text.
+// Times are formatted in SQL: Drizzle makes this client return timestamptz as PostgreSQL's own text. The formatted
+// columns keep the real columns' names, so ORDER BY must qualify the real ones (an output name would win).
 function signalColumns(q: Queryable) {
   return q`id, symbol, side, strategy, price, rsi, ma50, ma200, ema10, atr, volume_ratio, reason, status,
     status_reason, should_trade, trade_amount_usd, exchange_order_id,
@@ -82,7 +83,7 @@ export async function listSignals(
       ${side ? sql`and side = ${side}` : sql``}
       ${shouldTrade === undefined ? sql`` : sql`and should_trade = ${shouldTrade}`}
       ${after ? sql`and (created_at, id) < (${after.time}::timestamptz, ${after.id})` : sql``}
-    order by created_at desc, id desc
+    order by trade_signals.created_at desc, trade_signals.id desc
     limit ${limit + 1}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
