@@ -22,6 +22,8 @@ export async function seedOrderHistory(
   const markets = [...PAPER_MARKETS.values()];
   // A bulk insert of millions of rows may outlast the pool's statement timeout; it runs once.
   await tx`set local statement_timeout = 0`;
+  // The materialised steps below stay in memory instead of spilling to temporary files.
+  await tx`set local work_mem = '256MB'`;
   await tx`select setseed(${(hashString(seed) / 2 ** 32) * 2 - 1})`;
   const [block] = await tx<{ first: string }[]>`
     select nextval(pg_get_serial_sequence('paper_orders', 'seq'))::text as first`;
@@ -48,8 +50,8 @@ export async function seedOrderHistory(
         case when r_side < 0.5 then 'BUY' else 'SELL' end as side,
         case when r_type < 0.4 then 'MARKET' else 'LIMIT' end as order_type,
         case when r_type < 0.4 or r_status < 0.75 then 'FILLED' else 'CANCELLED' end as status,
-        ${new Date(now - DAY_MS - HISTORY_SPAN_MS).toISOString()}::timestamptz
-          + (g - 1 + r_time) * ${HISTORY_SPAN_MS / count} * interval '1 millisecond' as created_at,
+        to_timestamp((${now - DAY_MS - HISTORY_SPAN_MS}::float8 + (g - 1 + r_time) * ${HISTORY_SPAN_MS / count}::float8)
+          / 1000) as created_at,
         r_size::numeric as r_size, r_fill::numeric as r_fill, r_life
       from draws join markets m on m.i = draws.mi
     ),
