@@ -137,9 +137,11 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
               ${iso("updated_at")} as updated_at
             from market_data where symbol = t.symbol) m) as market,
           (select row_to_json(s) from (
-            select id, side, status, price::text as price, should_trade, reason, ${iso("created_at")} as created_at
-            from trade_signals where symbol = t.symbol
-            order by created_at desc nulls last limit 1) s) as signal`,
+            select ts.id, ts.side, ts.status, ts.price::text as price, ts.should_trade, ts.reason,
+              ${iso("ts.created_at")} as created_at
+            from trade_signals ts where ts.symbol = t.symbol
+            -- Qualified: a bare created_at here would sort by the text column above, not by the index.
+            order by ts.created_at desc nulls last limit 1) s) as signal`,
         sql`select * from watchlist_items where deleted_at is null
           order by symbol ${limit(DASHBOARD_LIMITS.watchlist)}`,
         sql`t.symbol`,

@@ -80,7 +80,14 @@ export function createDashboardBuilder({
     await Promise.all(
       parts.map(async (p) => {
         try {
-          values.set(p, await withinBudget(sql, alone.get(p) as Fragment, partTimeoutMs));
+          // The budget starts once the part has a connection: a part queued behind blocked ones (a small
+          // pool) must not be reported as the one that timed out.
+          const connection = await sql.reserve();
+          try {
+            values.set(p, await withinBudget(connection, alone.get(p) as Fragment, partTimeoutMs));
+          } finally {
+            connection.release();
+          }
         } catch (error) {
           errors.push({ part: p.name, message: error instanceof Error ? error.message : String(error) });
         }

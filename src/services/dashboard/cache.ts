@@ -6,6 +6,8 @@ import type { BuiltDashboard } from "./builder";
 export interface DashboardSnapshot extends BuiltDashboard {
   /** Cache clock (ms) when its build started. */
   builtAt: number;
+  /** Cache clock (ms) when it expires without any change (max age, shorter when partial). */
+  expiresAt: number;
   /** Cache clock (ms) of the first change announced after its build started; unset while it is current. */
   staleSince?: number;
 }
@@ -24,6 +26,18 @@ export interface DashboardCacheOptions {
   /** Clock in ms (tests); also drives the LRU's TTL. */
   now?: () => number;
 }
+
+/** The cache's counters, as /metrics gauges. */
+export type DashboardCacheStats = {
+  dashboard_cache_hits: number;
+  dashboard_cache_stale_hits: number;
+  dashboard_cache_misses: number;
+  dashboard_cache_hit_ratio: number;
+  dashboard_builds: number;
+  dashboard_partial_builds: number;
+  dashboard_last_build_ms: number;
+  dashboard_stream_clients: number;
+};
 
 const KEY = "dashboard";
 // A partial dashboard is retried soon instead of being kept until the next change.
@@ -73,8 +87,7 @@ export class DashboardCache {
       return this.rebuild();
     }
     const held = this.latest;
-    const allowStale =
-      held !== undefined && this.now() - (held.staleSince ?? held.builtAt + this.o.maxAgeMs) <= this.o.staleMs;
+    const allowStale = held !== undefined && this.now() - (held.staleSince ?? held.expiresAt) <= this.o.staleMs;
     const status: LRUCache.Status<typeof KEY, DashboardSnapshot> = {};
     let snapshot = await this.lru.forceFetch(KEY, {
       forceRefresh: held?.staleSince !== undefined,
@@ -82,7 +95,7 @@ export class DashboardCache {
       status,
     });
     if (status.fetch === "hit") this.counts.hits++;
-    else if (status.returnedStale) this.counts.stale++;
+    else if (snapshot === held) this.counts.stale++;
     else this.counts.misses++;
     if (!allowStale && this.expired(snapshot)) {
       // We joined a build that began before a change now older than the window: wait for one that includes it.
@@ -108,7 +121,7 @@ export class DashboardCache {
   }
 
   /** Counters for /metrics. */
-  stats(): Record<string, number> {
+  stats(): DashboardCacheStats {
     const { hits, stale, misses, builds, partial, lastBuildMs } = this.counts;
     const served = hits + stale + misses;
     return {
@@ -144,14 +157,18 @@ export class DashboardCache {
         this.o.log.error("dashboard build failed", { error: error.message, stack: error.stack });
         throw error;
       });
-      const snapshot: DashboardSnapshot = { ...built, builtAt, staleSince: marker.staleSince };
+      const ttl = built.partial ? Math.min(this.o.maxAgeMs, PARTIAL_TTL_MS) : this.o.maxAgeMs;
+      if (options) options.ttl = ttl;
+      const snapshot: DashboardSnapshot = {
+        ...built,
+        builtAt,
+        expiresAt: this.now() + ttl,
+        staleSince: marker.staleSince,
+      };
       this.latest = snapshot;
       this.counts.builds++;
       this.counts.lastBuildMs = built.buildMs;
-      if (built.partial) {
-        this.counts.partial++;
-        if (options) options.ttl = Math.min(this.o.maxAgeMs, PARTIAL_TTL_MS);
-      }
+      if (built.partial) this.counts.partial++;
       if (snapshot.etag !== this.lastEmittedEtag) {
         this.lastEmittedEtag = snapshot.etag;
         for (const listener of this.listeners) listener(snapshot);
