@@ -7,6 +7,8 @@ import { monitorEventLoopLag } from "./lib/event-loop-lag";
 import { createLogger, type Logger } from "./lib/logger";
 import { MetricsRegistry } from "./lib/metrics";
 import { createDashboard } from "./services/dashboard";
+import { SERVICE_DEFINITIONS } from "./workers/registry";
+import { Supervisor } from "./workers/supervisor";
 
 /** Composition root: config → database → app → server → shutdown. */
 async function main(): Promise<void> {
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     applicationName: `atp-${process.pid}-main`,
   });
   const lag = monitorEventLoopLag();
-  const services = { statuses: () => [] };
+  const services = new Supervisor({ definitions: [...SERVICE_DEFINITIONS], config, databaseUrl: location.url, log });
   const dashboard = createDashboard({ config, sql: database.sql, services, log });
   // One LISTEN connection: a change committed by any process (workers, other replicas) invalidates the dashboard.
   void listenForChanges(database.sql, () => dashboard.invalidate()).catch((error: Error) =>
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     database: location.embedded ? "embedded" : "external",
     ready_ms: Date.now() - startedAt,
   });
+  for (const name of config.SERVICES) services.start(name);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -54,8 +57,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     dashboard.close(); // ends the dashboard streams, which would otherwise hold the drain below
-    // Stop accepting, let in-flight requests finish, then release the database.
-    await server.stop(false);
+    // Stop accepting and let in-flight requests finish; then close what is left open (idle keep-alive, streams).
+    const drained = server.stop(false);
+    await Promise.all([Promise.race([drained, Bun.sleep(config.SHUTDOWN_TIMEOUT_MS / 2)]), services.stopAll()]);
+    await server.stop(true);
     lag.stop();
     await database.close(Math.max(1, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 4000)));
     await location.stop();
