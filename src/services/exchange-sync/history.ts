@@ -21,7 +21,9 @@ export async function importOrderHistory(
   exchange: ExchangeClient,
   { service, pageSize, stopping = () => false }: HistoryImportOptions,
 ): Promise<{ fetched: number; changed: number; pages: number }> {
-  const stored = (await readCursor(sql, service)).history;
+  // Cursors are per exchange: switching EXCHANGE starts that exchange's history from its beginning.
+  const key = `history:${exchange.name}`;
+  const stored = (await readCursor(sql, service))[key];
   let cursor = typeof stored === "string" ? stored : null;
   let fetched = 0;
   let changed = 0;
@@ -31,7 +33,7 @@ export async function importOrderHistory(
     const next = page.cursor;
     const n = await sql.begin(async (tx) => {
       const rows = await upsertExchangeOrders(tx, page.orders);
-      await mergeCursor(tx, service, { history: next });
+      await mergeCursor(tx, service, { [key]: next });
       if (rows > 0) {
         await addCounters(tx, service, { orders_imported: rows });
         await notifyChange(tx, "orders");
