@@ -12,7 +12,9 @@ const DAY_MS = 24 * 3600 * 1000;
  * Sends the daily portfolio summary through the notifier once the configured local time has passed, at most once
  * per local date (claimed in the database, so restarts and replicas never repeat it). Returns true when sent.
  */
-export async function runDailySummaryIfDue(deps: TradingSchedulerDeps): Promise<boolean> {
+export async function runDailySummaryIfDue(
+  deps: Pick<TradingSchedulerDeps, "database" | "notifier" | "config" | "log" | "now">,
+): Promise<boolean> {
   const { database, notifier, config } = deps;
   if (!notifier.enabled) return false;
   const now = deps.now?.() ?? new Date();
