@@ -1,7 +1,7 @@
 import { createExchangeClient } from "../exchanges";
 import { notifierFromConfig } from "../services/notifier";
-import { runTradingSchedulerCycle } from "../services/trading-scheduler";
 import { orderClients } from "../services/trading-mode";
+import { runTradingSchedulerCycle } from "../services/trading-scheduler";
 import { runWorker } from "./runtime";
 
 runWorker({
