@@ -48,7 +48,7 @@ describe("notifier channels", () => {
     expect(server.received).toHaveLength(1);
     expect(server.received[0]?.path).toBe("/hook");
     expect(server.received[0]?.body).toMatchObject({ event: "signal", text: "BUY BTC_USDT", data: { id: 1 } });
-    expect((server.received[0]?.body as { sent_at: string }).sent_at).toMatch(/Z$/);
+    expect((server.received[0]?.body as { sent_at?: string } | undefined)?.sent_at).toMatch(/Z$/);
   });
 
   test("Telegram gets sendMessage with the chat id and the text", async () => {
