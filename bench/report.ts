@@ -135,13 +135,16 @@ export function renderMarkdown(run: RunResults): string {
     "|---|---|---|---|",
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.limit} | ${t.verdict} |`),
     "",
-    "| scenario | process | tool | load | answers | req/s | p50 ms | p99 ms | max ms | body B | lag max ms | app CPU | valid |",
+    "| scenario | process | tool | load | answers | req/s | p50 ms | p99 ms | max ms | body B | lag max ms | CPU % server / tool / machine | valid |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const s of run.scenarios) {
     const l = s.load;
     const w = s.window;
-    const cpu = w?.cpu.app_s != null && w.cpu.wall_s > 0 ? `${Math.round((w.cpu.app_s / w.cpu.wall_s) * 100)}%` : "";
+    // Percent of one core: the server process, the load tool, and the whole machine (all processes).
+    const pct = (seconds: number | null | undefined) =>
+      seconds == null || !w || w.cpu.wall_s <= 0 ? "?" : `${Math.round((seconds / w.cpu.wall_s) * 100)}`;
+    const cpu = w ? `${pct(w.cpu.app_s)} / ${pct(l?.tool_cpu_s)} / ${pct(w.cpu.machine_busy_s)}` : "";
     const valid = s.status === "ok" ? "yes" : `${s.status}: ${s.problems.join("; ")}`;
     const notes = s.notes.length > 0 ? ` (${s.notes.join("; ")})` : "";
     lines.push(
