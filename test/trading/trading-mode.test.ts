@@ -15,7 +15,7 @@ describe("GET/PUT /api/trading/mode", async () => {
     await paper.close();
     await database.close();
   });
-  const put = (app: typeof onPaper.app, live: boolean, headers = jsonHeaders()) =>
+  const put = (app: typeof onPaper.app, live: boolean, headers: Record<string, string> = jsonHeaders()) =>
     app.request("/api/trading/mode", { method: "PUT", headers, body: JSON.stringify({ live_trading: live }) });
   const liveSetting = async () =>
     (await database.sql`select value from trading_settings where key = 'live_trading'`)[0]?.value ?? null;
