@@ -1,13 +1,17 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { createDatabase } from "../../src/db/client";
+import { DASHBOARD_PARTS } from "../../src/db/queries/dashboard";
 import { createTestDatabase } from "../helpers/cluster";
 import { json } from "../helpers/json";
+import { freePort } from "../helpers/ports";
 import { insertDashboardFixture } from "./fixture";
-import { dashboardApp, eventually } from "./helpers";
+import { dashboardApp, eventually, fixedServices } from "./helpers";
 
 describe("a failing or slow part degrades the dashboard, it does not fail it", async () => {
   const database = await createTestDatabase();
   await insertDashboardFixture(database.sql);
-  const budgetMs = 300;
+  // Generous enough that nothing but the locked parts runs out of time on a busy machine.
+  const budgetMs = 800;
   const { app, logs, close } = dashboardApp(database, {
     env: { DASHBOARD_CACHE: "off", DASHBOARD_PART_TIMEOUT_MS: String(budgetMs) },
   });
@@ -74,5 +78,41 @@ describe("a failing or slow part degrades the dashboard, it does not fail it", a
       holder.release();
     }
     expect((await json(await app.request("/api/dashboard/state"))).partial).toBe(false);
+  });
+
+  test("without a database every part is named, and this process's view of its services is still shown", async () => {
+    const port = await freePort();
+    const unreachable = createDatabase({
+      url: `postgres://postgres@127.0.0.1:${port}/none`,
+      max: 2,
+      statementTimeoutMs: 1000,
+      connectTimeoutS: 1,
+    });
+    const services = fixedServices([
+      {
+        name: "exchange_sync",
+        state: "running",
+        enabled: true,
+        last_run_at: null,
+        last_success_at: null,
+        last_error: null,
+        restarts: 0,
+      },
+    ]);
+    const down = dashboardApp(unreachable, { services, env: { DASHBOARD_PART_TIMEOUT_MS: String(budgetMs) } });
+    try {
+      const res = await down.app.request("/api/dashboard/state");
+      expect(res.status).toBe(200);
+      const body = await json(res);
+      expect(body.partial).toBe(true);
+      expect(body.errors.map((e: { part: string }) => e.part)).toEqual([...DASHBOARD_PARTS]);
+      expect(body.open_orders).toEqual([]);
+      expect(body.portfolio).toBeNull();
+      expect(body.bot_status).toBeNull();
+      expect(body.services[0]).toMatchObject({ name: "exchange_sync", state: "running", last_sync: null });
+    } finally {
+      down.close();
+      await unreachable.close(0);
+    }
   });
 });

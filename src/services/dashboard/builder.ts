@@ -1,3 +1,4 @@
+import type { ReservedSql } from "postgres";
 import type { Sql } from "../../db/client";
 import { DASHBOARD_PARTS, type DashboardPartName, type Fragment, selectJsonColumns } from "../../db/queries/dashboard";
 import type { ServiceStatusSource } from "../../domain/service-status";
@@ -56,6 +57,26 @@ async function withinBudget(sql: Sql, statement: Fragment, ms: number): Promise<
   }
 }
 
+/** A connection of the pool for one part; gives up (and hands back a late one) after `ms`. */
+async function reserveWithin(sql: Sql, ms: number): Promise<ReservedSql> {
+  const reserving = sql.reserve();
+  let timer: Timer | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no database connection within ${ms} ms`));
+      reserving.then(
+        (connection) => connection.release(),
+        () => {},
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([reserving, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const order = (name: DashboardPartName) => DASHBOARD_PARTS.indexOf(name);
 
 /**
@@ -80,9 +101,9 @@ export function createDashboardBuilder({
     await Promise.all(
       parts.map(async (p) => {
         try {
-          // The budget starts once the part has a connection: a part queued behind blocked ones (a small
-          // pool) must not be reported as the one that timed out.
-          const connection = await sql.reserve();
+          // The query's budget starts once the part has a connection: a part queued behind blocked ones
+          // (a small pool) must not be reported as the one that timed out. The wait has its own bound.
+          const connection = await reserveWithin(sql, partTimeoutMs);
           try {
             values.set(p, await withinBudget(connection, alone.get(p) as Fragment, partTimeoutMs));
           } finally {
