@@ -62,7 +62,7 @@ export async function listOpenOrders(
   const rows = await sql<OrderRow[]>`
     select ${orderColumns(sql)} from exchange_orders
     where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED') ${symbol ? sql`and symbol = ${symbol}` : sql``}
-    order by exchange_orders.exchange_create_time desc, exchange_orders.id desc
+    order by exchange_orders.exchange_create_time desc nulls last, exchange_orders.id desc nulls last
     limit ${limit}`;
   return rows.map(toJson);
 }
@@ -91,7 +91,7 @@ export async function listOrderHistory(
       ${status ? sql`and status = ${status}` : sql``}
       ${side ? sql`and side = ${side}` : sql``}
       ${after ? sql`and (exchange_create_time, id) < (${after.time}::timestamptz, ${after.id})` : sql``}
-    order by exchange_orders.exchange_create_time desc, exchange_orders.id desc
+    order by exchange_orders.exchange_create_time desc nulls last, exchange_orders.id desc nulls last
     limit ${limit + 1}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -30,7 +30,7 @@ export async function listBalances(sql: Queryable): Promise<BalanceJson[]> {
 export async function latestSnapshot(sql: Queryable): Promise<SnapshotJson | null> {
   const [row] = await sql<SnapshotJson[]>`
     select total_assets_usd, total_borrowed_usd, net_usd, to_char(taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at
-    from portfolio_snapshots order by portfolio_snapshots.taken_at desc limit 1`;
+    from portfolio_snapshots order by portfolio_snapshots.taken_at desc nulls last limit 1`;
   return row ?? null;
 }
 
@@ -45,7 +45,7 @@ export async function snapshotHistory(
     where true
       ${from ? sql`and taken_at >= ${from}::timestamptz` : sql``}
       ${to ? sql`and taken_at < ${to}::timestamptz` : sql``}
-    order by portfolio_snapshots.taken_at desc limit ${limit}`;
+    order by portfolio_snapshots.taken_at desc nulls last limit ${limit}`;
   return rows.reverse();
 }
 

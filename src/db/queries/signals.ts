@@ -83,7 +83,7 @@ export async function listSignals(
       ${side ? sql`and side = ${side}` : sql``}
       ${shouldTrade === undefined ? sql`` : sql`and should_trade = ${shouldTrade}`}
       ${after ? sql`and (created_at, id) < (${after.time}::timestamptz, ${after.id})` : sql``}
-    order by trade_signals.created_at desc, trade_signals.id desc
+    order by trade_signals.created_at desc nulls last, trade_signals.id desc nulls last
     limit ${limit + 1}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -121,6 +121,6 @@ export async function latestSignal(
   const [row] = await sql<{ side: SignalSide; price: string; created_ms: number }[]>`
     select side, price, extract(epoch from created_at)::float8 * 1000 as created_ms
     from trade_signals where symbol = ${symbol}
-    order by created_at desc limit 1`;
+    order by created_at desc nulls last limit 1`;
   return row ? { side: row.side, price: row.price, createdAt: new Date(row.created_ms) } : null;
 }
