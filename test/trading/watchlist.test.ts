@@ -194,4 +194,9 @@ describe("watchlist auth", async () => {
   test.each(allowed)("%s", async (_name, target, method, headers) => {
     expect((await target.app.request("/api/watchlist", { method, headers })).status).toBe(200);
   });
+
+  test("the trading API's auth stays on its own paths", async () => {
+    expect((await withReadToken.app.request("/ping_fast")).status).toBe(200);
+    expect((await withReadToken.app.request("/api/nothing-here")).status).toBe(404);
+  });
 });
