@@ -3,6 +3,7 @@
  * or on an embedded PostgreSQL whose cluster lives under DATA_DIR/bench (reused between runs; the run's
  * database is dropped at the end).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "../src/db/embedded";
@@ -13,6 +14,8 @@ import { freePort } from "./processes";
 export interface BenchDatabase {
   url: string;
   server: "embedded" | "external";
+  /** The embedded server's postmaster, whose processes' CPU the run reports; null for an external server. */
+  serverPid: number | null;
   /** Drops the run's database and stops the embedded server, if any. */
   close(): Promise<void>;
 }
@@ -26,14 +29,10 @@ export interface BenchDatabaseOptions {
 
 /** Creates and migrates a fresh database for one run. */
 export async function createBenchDatabase({ serverUrl, dataDir, log }: BenchDatabaseOptions): Promise<BenchDatabase> {
+  const clusterDir = join(dataDir, "bench", "postgres");
   const embedded = serverUrl
     ? undefined
-    : await startEmbeddedPostgres({
-        dir: join(dataDir, "bench", "postgres"),
-        port: await freePort(),
-        database: "postgres",
-        log,
-      });
+    : await startEmbeddedPostgres({ dir: clusterDir, port: await freePort(), database: "postgres", log });
   const adminUrl = serverUrl ?? (embedded?.url as string);
   const name = `atp_bench_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${process.pid}`;
   await admin(adminUrl, (sql) => sql.unsafe(`create database "${name}"`));
@@ -42,6 +41,7 @@ export async function createBenchDatabase({ serverUrl, dataDir, log }: BenchData
   return {
     url,
     server: embedded ? "embedded" : "external",
+    serverPid: embedded ? postmasterPid(clusterDir) : null,
     close: async () => {
       await admin(adminUrl, (sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)).catch((error) =>
         log.warn("could not drop the benchmark database", { name, error: String(error) }),
@@ -56,6 +56,15 @@ export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+function postmasterPid(clusterDir: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(join(clusterDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "", 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 async function admin(url: string, run: (sql: postgres.Sql) => Promise<unknown>): Promise<void> {

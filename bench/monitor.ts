@@ -2,7 +2,7 @@
  * Watches a running process for the whole of its life: every 200 ms it reads its RSS from /proc and, for
  * ATP, the event-loop lag from `/metrics`. A scenario asks for the samples of its own window.
  */
-import { readMachineCpu, readRss, type Server } from "./processes";
+import { readMachineCpu, readProcessTreeCpuSeconds, readRss, type Server } from "./processes";
 
 const POLL_MS = 200;
 
@@ -19,7 +19,15 @@ interface Sample {
 export interface WindowReport {
   lag_ms: { sampled_max: number | null; sampled_mean: number | null; app_window_max: number | null; samples: number };
   rss_max_bytes: number | null;
-  cpu: { wall_s: number; app_s: number | null; machine_busy_s: number; machine_total_s: number };
+  /** CPU seconds used during the window: by the process (and its main thread), PostgreSQL, the machine. */
+  cpu: {
+    wall_s: number;
+    app_s: number | null;
+    main_thread_s: number | null;
+    postgres_s: number | null;
+    machine_busy_s: number;
+    machine_total_s: number;
+  };
 }
 
 /** A window opened by `AppMonitor.begin()`; `end()` closes it and summarises it. */
@@ -33,9 +41,13 @@ export class AppMonitor {
   private readonly timer: Timer;
   private polling = false;
 
-  /** `metrics: false` for a process without `/metrics` (the ceiling): only /proc is read. */
+  /**
+   * `metrics: false` for a process without `/metrics` (the ceiling): only /proc is read.
+   * `postgresPid`: the database server's postmaster, when it runs on this machine.
+   */
   constructor(
     private readonly app: Server,
+    private readonly postgresPid: number | null,
     private readonly metrics = true,
   ) {
     this.timer = setInterval(() => void this.poll(), POLL_MS);
@@ -45,11 +57,15 @@ export class AppMonitor {
   begin(): Window {
     const start = performance.now();
     const cpuStart = this.app.cpuSeconds();
+    const mainStart = this.app.mainThreadCpuSeconds();
+    const pgStart = this.postgresCpu();
     const machineStart = readMachineCpu();
     return {
       end: () => {
         const end = performance.now();
         const cpuEnd = this.app.cpuSeconds();
+        const mainEnd = this.app.mainThreadCpuSeconds();
+        const pgEnd = this.postgresCpu();
         const machineEnd = readMachineCpu();
         const inWindow = this.samples.filter((s) => s.at >= start && s.at <= end);
         const lags = inWindow.map((s) => s.lagLastMs).filter((v): v is number => v !== null);
@@ -67,13 +83,19 @@ export class AppMonitor {
           rss_max_bytes: rss.length > 0 ? Math.max(...rss) : null,
           cpu: {
             wall_s: round((end - start) / 1000),
-            app_s: cpuStart !== null && cpuEnd !== null ? round(cpuEnd - cpuStart) : null,
+            app_s: delta(cpuStart, cpuEnd),
+            main_thread_s: delta(mainStart, mainEnd),
+            postgres_s: delta(pgStart, pgEnd),
             machine_busy_s: round(machineEnd.busy - machineStart.busy),
             machine_total_s: round(machineEnd.total - machineStart.total),
           },
         };
       },
     };
+  }
+
+  private postgresCpu(): number | null {
+    return this.postgresPid === null ? null : readProcessTreeCpuSeconds(this.postgresPid);
   }
 
   /** Highest RSS seen over the app's whole life. */
@@ -115,3 +137,5 @@ export class AppMonitor {
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
+const delta = (start: number | null, end: number | null) =>
+  start !== null && end !== null ? round(end - start) : null;

@@ -2,7 +2,7 @@
  * The processes a benchmark run starts: ATP itself (`bun src/main.ts` in production mode) and the ceiling
  * server, each on a free port of 127.0.0.1, with readiness timing and /proc readings of memory and CPU.
  */
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Subprocess } from "bun";
@@ -36,6 +36,8 @@ export interface Server {
   rssBytes(): number | null;
   /** CPU seconds used so far (all threads), from /proc. */
   cpuSeconds(): number | null;
+  /** CPU seconds of the main thread alone, from /proc. */
+  mainThreadCpuSeconds(): number | null;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves to the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -116,6 +118,7 @@ function serverHandle(name: string, proc: Subprocess, baseUrl: string, readyMs: 
     readyMs: Math.round(readyMs),
     rssBytes: () => readRss(proc.pid),
     cpuSeconds: () => readCpuSeconds(proc.pid),
+    mainThreadCpuSeconds: () => readMainThreadCpuSeconds(proc.pid),
     stop: async (graceMs = 15_000) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       proc.kill("SIGTERM");
@@ -158,11 +161,39 @@ export function readRss(pid: number): number | null {
 
 /** User + system CPU seconds of a process (all its threads), or null once it is gone. */
 export function readCpuSeconds(pid: number): number | null {
+  return cpuFromStat(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of a process's main thread alone (for ATP, the thread that serves HTTP). */
+export function readMainThreadCpuSeconds(pid: number): number | null {
+  return cpuFromStat(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** CPU seconds of a process and its direct children (a PostgreSQL server: postmaster and backends). */
+export function readProcessTreeCpuSeconds(rootPid: number): number | null {
+  const own = readCpuSeconds(rootPid);
+  if (own === null) return null;
+  let total = own;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = statFields(`/proc/${entry}/stat`);
+    // Field 4 is the parent pid; a child that exits between the listing and the read is skipped.
+    if (stat && Number(stat[1]) === rootPid) total += (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS_PER_S;
+  }
+  return total;
+}
+
+function cpuFromStat(path: string): number | null {
+  const fields = statFields(path);
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat.
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S : null;
+}
+
+/** The fields of a /proc stat file from field 3 on (after the command name, which may hold spaces). */
+function statFields(path: string): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+    const stat = readFileSync(path, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }

@@ -135,16 +135,19 @@ export function renderMarkdown(run: RunResults): string {
     "|---|---|---|---|",
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.limit} | ${t.verdict} |`),
     "",
-    "| scenario | process | tool | load | answers | req/s | p50 ms | p99 ms | max ms | body B | lag max ms | CPU % server / tool / machine | valid |",
+    "| scenario | process | tool | load | answers | req/s | p50 ms | p99 ms | max ms | body B | lag max ms | CPU % main thread / process / postgres / tool / machine | valid |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const s of run.scenarios) {
     const l = s.load;
     const w = s.window;
-    // Percent of one core: the server process, the load tool, and the whole machine (all processes).
+    // Percent of one core: the server's main thread, the whole server process, PostgreSQL, the load tool,
+    // and the whole machine (every process, ours and others').
     const pct = (seconds: number | null | undefined) =>
       seconds == null || !w || w.cpu.wall_s <= 0 ? "?" : `${Math.round((seconds / w.cpu.wall_s) * 100)}`;
-    const cpu = w ? `${pct(w.cpu.app_s)} / ${pct(l?.tool_cpu_s)} / ${pct(w.cpu.machine_busy_s)}` : "";
+    const cpu = w
+      ? [w.cpu.main_thread_s, w.cpu.app_s, w.cpu.postgres_s, l?.tool_cpu_s, w.cpu.machine_busy_s].map(pct).join(" / ")
+      : "";
     const valid = s.status === "ok" ? "yes" : `${s.status}: ${s.problems.join("; ")}`;
     const notes = s.notes.length > 0 ? ` (${s.notes.join("; ")})` : "";
     lines.push(

@@ -100,6 +100,7 @@ async function main(): Promise<number> {
       tools,
       sql,
       databaseUrl: database.url,
+      postgresPid: database.serverPid,
       logPrefix: `${RESULTS_DIR}${runId}`,
       say,
       track: (server) => live.add(server),

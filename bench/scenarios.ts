@@ -23,6 +23,8 @@ export interface BenchContext {
   /** The benchmark's own connection to the run's database (progress of the import). */
   sql: postgres.Sql;
   databaseUrl: string;
+  /** The embedded PostgreSQL's postmaster (its CPU is reported per scenario), or null. */
+  postgresPid: number | null;
   /** Path prefix for the apps' log files. */
   logPrefix: string;
   say(line: string): void;
@@ -72,7 +74,7 @@ export async function launchApp(ctx: BenchContext, name: string, env: Record<str
   const server = await startApp({ name, databaseUrl: ctx.databaseUrl, env: fullEnv, logPath });
   ctx.track(server);
   ctx.say(`  ${name}: /health 200 after ${server.readyMs} ms`);
-  return { server, monitor: new AppMonitor(server), env: fullEnv, logPath };
+  return { server, monitor: new AppMonitor(server, ctx.postgresPid), env: fullEnv, logPath };
 }
 
 /** Stops an app and returns its facts (visible env only: the token is not recorded). */
@@ -234,7 +236,7 @@ export async function throughput(ctx: BenchContext, app: RunningApp): Promise<Sc
   ctx.say(`throughput: ceiling (bare Bun.serve, ${bytes}-byte body)`);
   const server = await startCeiling(bytes);
   ctx.track(server);
-  const monitor = new AppMonitor(server, false);
+  const monitor = new AppMonitor(server, ctx.postgresPid, false);
   try {
     results.push(
       ...(await measure(ctx.tools, { server, monitor }, [
