@@ -42,8 +42,9 @@ function sseReader(res: Response) {
     },
     /** The next `state` event, skipping heartbeats. */
     async nextState(timeoutMs = 3000): Promise<SseMessage> {
+      const deadline = performance.now() + timeoutMs;
       for (;;) {
-        const message = await this.next(timeoutMs);
+        const message = await this.next(deadline - performance.now());
         if (message.event === "state") return message;
       }
     },
@@ -105,6 +106,27 @@ describe("GET /api/dashboard/stream", async () => {
       await insertOrder(database, "stream-2");
       dashboard.invalidate();
       expect(JSON.parse((await stream.nextState()).data as string).open_orders[0].exchange_order_id).toBe("stream-2");
+    } finally {
+      await stream.cancel();
+    }
+  });
+
+  test("a reader that falls behind skips to the newest state instead of queueing every one", async () => {
+    const stream = sseReader(await app.request("/api/dashboard/stream"));
+    try {
+      for (let i = 1; i <= 5; i++) {
+        await insertOrder(database, `behind-${i}`);
+        dashboard.invalidate();
+        await dashboard.current(); // rebuilt (no stale window): the stream has been offered it
+      }
+      const states: string[] = [];
+      for (;;) {
+        const message = await stream.nextState(300).catch(() => undefined);
+        if (!message) break;
+        states.push(JSON.parse(message.data as string).open_orders[0]?.exchange_order_id ?? "none");
+      }
+      expect(states.at(-1)).toBe("behind-5");
+      expect(states.length).toBeLessThan(4);
     } finally {
       await stream.cancel();
     }

@@ -42,15 +42,27 @@ export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, l
           const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
           // An EventSource that reconnects sends the ETag it last saw: do not send it that state again.
           let lastSent = c.req.header("last-event-id");
-          let writes = Promise.resolve();
+          // One write at a time, and only the newest state waits: a slow reader skips states, it does not
+          // make the server queue every one of them.
+          let waiting: DashboardSnapshot | undefined;
+          let writing = false;
+          const drain = async () => {
+            writing = true;
+            for (let next = waiting; next; next = waiting) {
+              waiting = undefined;
+              await stream.writeSSE({ event: "state", id: next.etag, data: next.body });
+            }
+            writing = false;
+          };
           const send = (snapshot: DashboardSnapshot) => {
             if (snapshot.etag === lastSent) return;
             lastSent = snapshot.etag;
-            writes = writes.then(() => stream.writeSSE({ event: "state", id: snapshot.etag, data: snapshot.body }));
+            waiting = snapshot;
+            if (!writing) void drain();
           };
           const unsubscribe = dashboard.subscribe(send);
           const heartbeat = setInterval(() => {
-            writes = writes.then(() => stream.write(": heartbeat\n\n").then(() => {}));
+            if (!writing) void stream.write(": heartbeat\n\n");
             // Also picks up what no notification announces, once the cached state is older than its max age.
             dashboard.current().then(send, (error: Error) => log.warn("dashboard stream refresh failed", { error }));
           }, heartbeatMs);
