@@ -64,7 +64,9 @@ export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, l
           const heartbeat = setInterval(() => {
             if (!writing) void stream.write(": heartbeat\n\n");
             // Also picks up what no notification announces, once the cached state is older than its max age.
-            dashboard.current().then(send, (error: Error) => log.warn("dashboard stream refresh failed", { error }));
+            dashboard
+              .current()
+              .then(send, (error: Error) => log.warn("dashboard stream refresh failed", { error: error.message }));
           }, heartbeatMs);
           try {
             send(await dashboard.current());
