@@ -13,12 +13,16 @@ interface Sample {
   /** The app's own maximum over its lag window (the last 10 s). */
   lagWindowMaxMs: number | null;
   rssBytes: number | null;
+  /** The app's own gauges (dashboard cache counters, build time…) as /metrics reports them. */
+  gauges: Record<string, number> | null;
 }
 
 /** What the app did during one scenario's window. */
 export interface WindowReport {
   lag_ms: { sampled_max: number | null; sampled_mean: number | null; app_window_max: number | null; samples: number };
   rss_max_bytes: number | null;
+  /** The app's gauges at the window's last sample, and how much each moved across the window. */
+  gauges: { last: Record<string, number>; change: Record<string, number> } | null;
   /** CPU seconds used during the window: by the process (and its main thread), PostgreSQL, the machine. */
   cpu: {
     wall_s: number;
@@ -81,6 +85,7 @@ export class AppMonitor {
             samples: inWindow.length,
           },
           rss_max_bytes: rss.length > 0 ? Math.max(...rss) : null,
+          gauges: gaugeChange(inWindow),
           cpu: {
             wall_s: round((end - start) / 1000),
             app_s: delta(cpuStart, cpuEnd),
@@ -117,6 +122,7 @@ export class AppMonitor {
       lagMeanMs: null,
       lagWindowMaxMs: null,
       rssBytes: readRss(this.app.pid),
+      gauges: null,
     };
     if (this.metrics) await this.readLag(sample);
     this.samples.push(sample);
@@ -126,7 +132,11 @@ export class AppMonitor {
   private async readLag(sample: Sample): Promise<void> {
     try {
       const res = await fetch(`${this.app.baseUrl}/metrics`, { signal: AbortSignal.timeout(2000) });
-      const body = (await res.json()) as { event_loop_lag?: { last_ms: number; max_ms: number; mean_ms: number } };
+      const body = (await res.json()) as {
+        event_loop_lag?: { last_ms: number; max_ms: number; mean_ms: number };
+        gauges?: Record<string, number>;
+      };
+      sample.gauges = body.gauges ?? null;
       sample.lagLastMs = body.event_loop_lag?.last_ms ?? null;
       sample.lagMeanMs = body.event_loop_lag?.mean_ms ?? null;
       sample.lagWindowMaxMs = body.event_loop_lag?.max_ms ?? null;
@@ -134,6 +144,15 @@ export class AppMonitor {
       // A slow or failed poll leaves this sample's lag unknown; the next one tries again.
     }
   }
+}
+
+function gaugeChange(samples: Sample[]): WindowReport["gauges"] {
+  const withGauges = samples.filter((s) => s.gauges !== null);
+  const first = withGauges[0]?.gauges;
+  const last = withGauges.at(-1)?.gauges;
+  if (!first || !last) return null;
+  const change = Object.fromEntries(Object.entries(last).map(([k, v]) => [k, round(v - (first[k] ?? 0))]));
+  return { last, change };
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
