@@ -3,6 +3,8 @@ import { type Config, ConfigError, loadConfig } from "./config";
 import { listenForChanges } from "./db/changes";
 import { createDatabase } from "./db/client";
 import { locateDatabase } from "./db/connect";
+import { createExchangeClient } from "./exchanges";
+import { deferredExchangeClient } from "./exchanges/deferred";
 import { monitorEventLoopLag } from "./lib/event-loop-lag";
 import { createLogger, type Logger } from "./lib/logger";
 import { MetricsRegistry } from "./lib/metrics";
@@ -31,7 +33,28 @@ async function main(): Promise<void> {
   void listenForChanges(database.sql, () => dashboard.invalidate()).catch((error: Error) =>
     log.error("LISTEN failed; the dashboard is refreshed by age only", { error: error.message }),
   );
-  const app = createApp({ config, log, database, metrics: new MetricsRegistry(), lag, services, dashboard, startedAt });
+  // Manual orders: created in the background so the HTTP server is ready at once.
+  const exchange = deferredExchangeClient(
+    { name: config.EXCHANGE === "paper" ? "paper" : config.EXCHANGE_ID, live: config.EXCHANGE === "ccxt" },
+    () => createExchangeClient(config, { sql: database.sql, log }),
+  );
+  const paperExchange = exchange.live
+    ? deferredExchangeClient({ name: "paper", live: false }, () =>
+        createExchangeClient({ ...config, EXCHANGE: "paper" }, { sql: database.sql, log }),
+      )
+    : exchange;
+  const app = createApp({
+    config,
+    log,
+    database,
+    metrics: new MetricsRegistry(),
+    lag,
+    services,
+    dashboard,
+    exchange,
+    paperExchange,
+    startedAt,
+  });
 
   const server = Bun.serve({
     port: config.PORT,
@@ -62,6 +85,7 @@ async function main(): Promise<void> {
     await Promise.all([Promise.race([drained, Bun.sleep(config.SHUTDOWN_TIMEOUT_MS / 2)]), services.stopAll()]);
     await server.stop(true);
     lag.stop();
+    await Promise.all([exchange.close(), paperExchange === exchange ? undefined : paperExchange.close()]);
     await database.close(Math.max(1, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 4000)));
     await location.stop();
     clearTimeout(deadline);

@@ -8,12 +8,21 @@ import { freePort } from "./helpers/ports";
 import { startAppProcess, waitForStatus } from "./helpers/process";
 
 describe("the service process with DATABASE_URL", () => {
-  test("serves /health 200 and stops cleanly on SIGTERM", async () => {
-    const app = await startAppProcess({ DATABASE_URL: await createTestDatabaseUrl() });
+  test("serves /health 200, takes a manual paper order, and stops cleanly on SIGTERM", async () => {
+    const token = "e2e-api-token-0123456789";
+    const app = await startAppProcess({ DATABASE_URL: await createTestDatabaseUrl(), API_TOKEN: token });
     try {
       await waitForStatus(`${app.baseUrl}/health`);
       const res = await fetch(`${app.baseUrl}/ping_fast`);
       expect(await json(res)).toEqual({ pong: true });
+      const order = await fetch(`${app.baseUrl}/api/orders`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "e2e-1" },
+        body: JSON.stringify({ symbol: "BTC_USDT", side: "BUY", type: "MARKET", notional: "100" }),
+      });
+      expect(order.status).toBe(201);
+      const open = await json(await fetch(`${app.baseUrl}/api/orders/history?limit=5`));
+      expect(open.orders.map((o: { client_oid: string }) => o.client_oid)).toContain("e2e-1");
     } finally {
       expect(await app.stop("SIGTERM")).toBe(0);
     }
