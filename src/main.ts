@@ -27,10 +27,19 @@ async function main(): Promise<void> {
     applicationName: `atp-${process.pid}-main`,
   });
   const lag = monitorEventLoopLag();
-  const services = new Supervisor({ definitions: [...SERVICE_DEFINITIONS], config, databaseUrl: location.url, log });
+  let invalidateDashboard = () => {};
+  const services = new Supervisor({
+    definitions: [...SERVICE_DEFINITIONS],
+    config,
+    databaseUrl: location.url,
+    log,
+    onStateChange: () => invalidateDashboard(),
+  });
   const dashboard = createDashboard({ config, sql: database.sql, services, log });
-  // One LISTEN connection: a change committed by any process (workers, other replicas) invalidates the dashboard.
-  void listenForChanges(database.sql, () => dashboard.invalidate()).catch((error: Error) =>
+  invalidateDashboard = () => dashboard.invalidate();
+  // One LISTEN connection: a change committed by any process (workers, other replicas) invalidates the dashboard,
+  // and so does every (re)subscription, as notifications may have been missed while disconnected.
+  void listenForChanges(database.sql, invalidateDashboard, invalidateDashboard).catch((error: Error) =>
     log.error("LISTEN failed; the dashboard is refreshed by age only", { error: error.message }),
   );
   // Manual orders: created in the background so the HTTP server is ready at once.

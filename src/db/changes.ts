@@ -20,8 +20,15 @@ export async function notifyChange(sql: Queryable, topic: ChangeTopic): Promise<
   await sql`select pg_notify(${CHANGES_CHANNEL}, ${topic})`;
 }
 
-/** Subscribes to change notifications; resolves to an unsubscribe function. Reconnects are handled by postgres.js. */
-export async function listenForChanges(sql: Sql, onChange: (topic: ChangeTopic) => void): Promise<() => Promise<void>> {
-  const { unlisten } = await sql.listen(CHANGES_CHANNEL, (payload) => onChange(payload as ChangeTopic));
+/**
+ * Subscribes to change notifications; resolves to an unsubscribe function. postgres.js re-subscribes
+ * after a lost connection; `onListen` runs on every (re)subscription, since changes may have been missed.
+ */
+export async function listenForChanges(
+  sql: Sql,
+  onChange: (topic: ChangeTopic) => void,
+  onListen: () => void = () => {},
+): Promise<() => Promise<void>> {
+  const { unlisten } = await sql.listen(CHANGES_CHANNEL, (payload) => onChange(payload as ChangeTopic), onListen);
   return unlisten;
 }

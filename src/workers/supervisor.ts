@@ -26,6 +26,8 @@ export interface SupervisorOptions {
   /** A worker running this long without crashing has its crash count reset. */
   stableAfterMs?: number;
   random?: () => number;
+  /** Called whenever a service changes state (e.g. to refresh what the dashboard shows). */
+  onStateChange?: (name: string, state: ServiceLifecycle) => void;
 }
 
 interface ServiceHandle {
@@ -51,7 +53,9 @@ interface ServiceHandle {
 export class Supervisor implements ServiceStatusSource {
   private readonly handles = new Map<string, ServiceHandle>();
   private readonly watchdog: Timer;
-  private readonly o: Required<Omit<SupervisorOptions, "definitions" | "config" | "databaseUrl" | "log">> &
+  private readonly o: Required<
+    Omit<SupervisorOptions, "definitions" | "config" | "databaseUrl" | "log" | "onStateChange">
+  > &
     SupervisorOptions;
 
   constructor(options: SupervisorOptions) {
@@ -105,7 +109,7 @@ export class Supervisor implements ServiceStatusSource {
     clearTimeout(handle.restartTimer);
     const worker = handle.worker;
     if (!worker) {
-      handle.state = "stopped";
+      this.setState(handle, "stopped");
       return;
     }
     const stopped = new Promise<void>((resolve) => {
@@ -136,6 +140,12 @@ export class Supervisor implements ServiceStatusSource {
     }));
   }
 
+  private setState(handle: ServiceHandle, state: ServiceLifecycle): void {
+    if (handle.state === state) return;
+    handle.state = state;
+    this.o.onStateChange?.(handle.definition.name, state);
+  }
+
   private require(name: string): ServiceHandle {
     const handle = this.handles.get(name);
     if (!handle) throw new Error(`unknown service ${name}`);
@@ -146,7 +156,7 @@ export class Supervisor implements ServiceStatusSource {
     const { log } = this.o;
     const worker = new Worker(handle.definition.workerUrl);
     handle.worker = worker;
-    handle.state = "starting";
+    this.setState(handle, "starting");
     handle.startedAt = Date.now();
     handle.lastHeartbeat = Date.now();
     worker.onmessage = (event: MessageEvent) => {
@@ -180,7 +190,7 @@ export class Supervisor implements ServiceStatusSource {
       case "heartbeat":
         break;
       case "state":
-        handle.state = message.state;
+        this.setState(handle, message.state);
         break;
       case "run":
         handle.lastRunAt = message.startedAt;
@@ -198,7 +208,7 @@ export class Supervisor implements ServiceStatusSource {
   private finish(handle: ServiceHandle, reason: string): void {
     const worker = handle.worker;
     handle.worker = undefined;
-    handle.state = "stopped";
+    this.setState(handle, "stopped");
     if (worker) worker.terminate();
     this.o.log.info("service stopped", { service: handle.definition.name, reason });
     handle.stopped?.();
@@ -209,7 +219,7 @@ export class Supervisor implements ServiceStatusSource {
     if (handle.worker !== worker) return; // already handled, or a deliberate stop
     handle.worker = undefined;
     worker.terminate();
-    handle.state = "crashed";
+    this.setState(handle, "crashed");
     handle.lastError = reason;
     if (!handle.wanted) {
       handle.stopped?.();

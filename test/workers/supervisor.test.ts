@@ -41,7 +41,10 @@ describe("Supervisor", async () => {
   afterAll(() => database.close());
 
   test("runs a service in a worker, reports it, and stops it cooperatively", async () => {
-    const s = supervisor([{ name: "exchange_sync", workerUrl: fixture("counting.worker.ts") }]);
+    const changes: string[] = [];
+    const s = supervisor([{ name: "exchange_sync", workerUrl: fixture("counting.worker.ts") }], {
+      onStateChange: (name: string, state: string) => changes.push(`${name}:${state}`),
+    });
     s.start("exchange_sync");
     await until(
       () => s.statuses()[0],
@@ -53,6 +56,7 @@ describe("Supervisor", async () => {
     );
     await s.stop("exchange_sync");
     expect(s.statuses()[0]).toMatchObject({ state: "stopped", enabled: false, restarts: 0 });
+    expect(changes).toEqual(["exchange_sync:starting", "exchange_sync:running", "exchange_sync:stopped"]);
     const after = await cycles("exchange_sync");
     await Bun.sleep(200);
     expect(await cycles("exchange_sync")).toBe(after);
