@@ -1,9 +1,10 @@
 /**
  * The benchmark's own database: a fresh one per run, migrated like production, on DATABASE_URL's server
- * or on an embedded PostgreSQL whose cluster lives under DATA_DIR/bench (reused between runs; the run's
- * database is dropped at the end).
+ * or on an embedded PostgreSQL in a temporary directory of its own (so two runs never share a server),
+ * with production's durability settings. Everything the run created is removed at the end.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "../src/db/embedded";
@@ -23,13 +24,13 @@ export interface BenchDatabase {
 export interface BenchDatabaseOptions {
   /** A server to use instead of the embedded one (the run creates and drops its own database there). */
   serverUrl?: string;
-  dataDir: string;
   log: Logger;
 }
 
 /** Creates and migrates a fresh database for one run. */
-export async function createBenchDatabase({ serverUrl, dataDir, log }: BenchDatabaseOptions): Promise<BenchDatabase> {
-  const clusterDir = join(dataDir, "bench", "postgres");
+export async function createBenchDatabase({ serverUrl, log }: BenchDatabaseOptions): Promise<BenchDatabase> {
+  const tempDir = serverUrl ? undefined : mkdtempSync(join(tmpdir(), "atp-bench-"));
+  const clusterDir = join(tempDir ?? "", "postgres");
   const embedded = serverUrl
     ? undefined
     : await startEmbeddedPostgres({ dir: clusterDir, port: await freePort(), database: "postgres", log });
@@ -43,10 +44,15 @@ export async function createBenchDatabase({ serverUrl, dataDir, log }: BenchData
     server: embedded ? "embedded" : "external",
     serverPid: embedded ? postmasterPid(clusterDir) : null,
     close: async () => {
+      if (embedded) {
+        // The whole temporary cluster goes: nothing to drop first.
+        await embedded.stop();
+        rmSync(tempDir as string, { recursive: true, force: true });
+        return;
+      }
       await admin(adminUrl, (sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)).catch((error) =>
         log.warn("could not drop the benchmark database", { name, error: String(error) }),
       );
-      await embedded?.stop();
     },
   };
 }

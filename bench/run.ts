@@ -86,7 +86,6 @@ async function main(): Promise<number> {
     say(`tools: throughput ${tools.throughput}, fixed rate ${tools.rate}, fixed count ${tools.count}`);
     database = await createBenchDatabase({
       serverUrl: config.DATABASE_URL,
-      dataDir: config.DATA_DIR,
       log: createLogger({ level: "warn", base: { app: "bench" } }),
     });
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
@@ -101,13 +100,14 @@ async function main(): Promise<number> {
       sql,
       databaseUrl: database.url,
       postgresPid: database.serverPid,
+      importBaselineId: Number(baseline?.max ?? 0),
       logPrefix: `${RESULTS_DIR}${runId}`,
       say,
       track: (server) => live.add(server),
     };
     const mainApp = await launchApp(ctx, "main", stormAppEnv());
     try {
-      const storm = await syncStorm(ctx, mainApp, Number(baseline?.max ?? 0));
+      const storm = await syncStorm(ctx, mainApp);
       scenarios.push(...storm.scenarios);
       imported = storm.import;
       // Let the cycle that followed the import finish before calling the app idle.
