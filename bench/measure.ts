@@ -2,7 +2,7 @@
  * One measured scenario: probe the endpoint (a missing one is skipped, not failed), run the load while
  * the target process is watched, probe again, and check every answer — status codes and body sizes.
  */
-import type { AppMonitor, WindowReport } from "./monitor";
+import type { AppMonitor, ServerTiming, WindowReport } from "./monitor";
 import type { Server } from "./processes";
 import { type LoadKind, type LoadResult, runLoad, type Toolset } from "./tools";
 
@@ -39,6 +39,8 @@ export interface ScenarioResult {
   /** Body size of the endpoint just before and just after the load. */
   body_bytes?: { before: number; after: number };
   load?: LoadResult;
+  /** The app's own timing of the route just after the load (its last 2 048 requests), null for the ceiling. */
+  server_timing?: ServerTiming | null;
   window?: WindowReport;
 }
 
@@ -121,6 +123,8 @@ export async function measure(
       result.problems.push(String((outcome.reason as Error).message ?? outcome.reason));
       continue;
     }
+    // Read before the probe below, which would add a request of the route.
+    if (runnable.length === 1) result.server_timing = await target.monitor.routeTiming(plan.path);
     const after = await probe(`${target.server.baseUrl}${plan.path}`).catch(() => ({ status: 0, bytes: 0 }));
     result.load = outcome.value;
     result.body_bytes = { before: before.bytes, after: after.bytes };

@@ -199,13 +199,21 @@ function statFields(path: string): string[] | null {
   }
 }
 
-/** Busy and total CPU time of the whole machine, in seconds (all cores), from /proc/stat. */
-export function readMachineCpu(): { busy: number; total: number } {
+/**
+ * Busy, stolen and total CPU time of the whole machine, in seconds (all cores), from /proc/stat. Steal is
+ * time a virtual machine's cores were runnable but the host ran something else.
+ */
+export function readMachineCpu(): { busy: number; steal: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+  const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = values.reduce((a, b) => a + b, 0);
   const idle = (values[3] ?? 0) + (values[4] ?? 0);
-  return { busy: (total - idle) / CLOCK_TICKS_PER_S, total: total / CLOCK_TICKS_PER_S };
+  return {
+    busy: (total - idle) / CLOCK_TICKS_PER_S,
+    steal: (values[7] ?? 0) / CLOCK_TICKS_PER_S,
+    total: total / CLOCK_TICKS_PER_S,
+  };
 }
 
 function tail(path: string, lines = 15): string {
