@@ -80,6 +80,7 @@ const schema = z
     DASHBOARD_PART_TIMEOUT_MS: int(10, 60_000).default(1000),
     /** Rebuild the cached dashboard at least this often, for what no notification announces (services' states). */
     DASHBOARD_MAX_AGE_MS: int(100, 3_600_000).default(5000),
+    DASHBOARD_MIN_REBUILD_MS: int(0, 60_000).default(250),
     DASHBOARD_STREAM_HEARTBEAT_MS: int(100, 600_000).default(15_000),
     MAX_OPEN_POSITIONS: int(1, 1000).default(5),
     SIGNAL_TIMEFRAME: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1h"),

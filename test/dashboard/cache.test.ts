@@ -4,7 +4,7 @@ import type { BuiltDashboard } from "../../src/services/dashboard/builder";
 import { DashboardCache } from "../../src/services/dashboard/cache";
 
 // The cache's rules, driven by a build function the test controls and a clock it moves.
-function harness({ staleMs = 2000, maxAgeMs = 60_000, enabled = true } = {}) {
+function harness({ staleMs = 2000, maxAgeMs = 60_000, enabled = true, minRebuildIntervalMs = 0 } = {}) {
   let clock = 1_000_000; // lru-cache treats an entry stamped at 0 as timeless
   let content = "v1";
   let partial = false;
@@ -32,6 +32,7 @@ function harness({ staleMs = 2000, maxAgeMs = 60_000, enabled = true } = {}) {
     staleMs,
     maxAgeMs,
     streamRefreshMs: 0,
+    minRebuildIntervalMs,
     log: createLogger({ level: "error", write: () => {} }),
     now: () => clock,
   });
@@ -215,5 +216,34 @@ describe("DashboardCache", () => {
     await Bun.sleep(5);
     expect(seen).toEqual(['W/"v2"']);
     expect(h.builds()).toBe(3); // no subscriber: nothing is rebuilt until someone asks
+  });
+
+  test("a burst of changes shares one rebuild per interval, never past the stale window", async () => {
+    const h = harness({ staleMs: 2000, minRebuildIntervalMs: 250 });
+    expect(await h.content()).toBe("v1");
+    for (let i = 2; i <= 6; i++) {
+      h.change(`v${i}`);
+      h.cache.invalidate();
+      h.advance(40);
+      // Within 250 ms of the last build, changes are coalesced: the previous body is served.
+      expect(await h.content()).toBe("v1");
+    }
+    expect(h.builds()).toBe(1);
+    h.advance(100);
+    // Past the interval: the stale body answers at once while one rebuild runs, which carries the latest change.
+    await h.cache.current();
+    await Bun.sleep(0);
+    expect(await h.content()).toBe("v6");
+    expect(h.builds()).toBe(2);
+    expect(h.cache.stats().dashboard_cache_stale_hits).toBeGreaterThanOrEqual(5);
+  });
+
+  test("coalescing never serves a body older than the stale window after a change", async () => {
+    const h = harness({ staleMs: 0, minRebuildIntervalMs: 10_000 });
+    expect(await h.content()).toBe("v1");
+    h.change("v2");
+    h.cache.invalidate();
+    h.advance(1);
+    expect(await h.content()).toBe("v2");
   });
 });

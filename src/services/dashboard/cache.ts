@@ -20,6 +20,12 @@ export interface DashboardCacheOptions {
   staleMs: number;
   /** A snapshot older than this is rebuilt even without a change notification. */
   maxAgeMs: number;
+  /**
+   * Least time between two builds that changes trigger: a burst of changes (a history import commits a
+   * page every few ms) is served from the previous body, within the stale window, instead of rebuilding
+   * the whole dashboard per commit. 0 rebuilds on the first request after every change.
+   */
+  minRebuildIntervalMs?: number;
   /** Least time between the rebuilds a change triggers for stream subscribers (requests are not throttled). */
   streamRefreshMs?: number;
   log: Logger;
@@ -87,14 +93,17 @@ export class DashboardCache {
       return this.rebuild();
     }
     const held = this.latest;
-    const allowStale = held !== undefined && this.now() - (held.staleSince ?? held.expiresAt) <= this.o.staleMs;
+    const now = this.now();
+    const allowStale = held !== undefined && now - (held.staleSince ?? held.expiresAt) <= this.o.staleMs;
+    const coalescing =
+      held?.staleSince !== undefined && allowStale && now - held.builtAt < (this.o.minRebuildIntervalMs ?? 0);
     const status: LRUCache.Status<typeof KEY, DashboardSnapshot> = {};
     let snapshot = await this.lru.forceFetch(KEY, {
-      forceRefresh: held?.staleSince !== undefined,
+      forceRefresh: held?.staleSince !== undefined && !coalescing,
       allowStale,
       status,
     });
-    if (status.fetch === "hit") this.counts.hits++;
+    if (status.fetch === "hit" && !coalescing) this.counts.hits++;
     else if (snapshot === held) this.counts.stale++;
     else this.counts.misses++;
     if (!allowStale && this.expired(snapshot)) {

@@ -23,6 +23,7 @@ export function createDashboard({ config, sql, services, log }: DashboardDeps): 
     enabled: config.DASHBOARD_CACHE === "on",
     staleMs: config.DASHBOARD_STALE_MS,
     maxAgeMs: config.DASHBOARD_MAX_AGE_MS,
+    minRebuildIntervalMs: config.DASHBOARD_MIN_REBUILD_MS,
     log,
   });
 }
