@@ -2,7 +2,7 @@
  * One measured scenario: probe the endpoint (a missing one is skipped, not failed), run the load while
  * the target process is watched, probe again, and check every answer — status codes and body sizes.
  */
-import type { AppMonitor, ServerTiming, WindowReport } from "./monitor";
+import { type AppMonitor, type ServerTiming, serverTiming, type WindowReport } from "./monitor";
 import type { Server } from "./processes";
 import { type LoadKind, type LoadResult, runLoad, type Toolset } from "./tools";
 
@@ -39,7 +39,7 @@ export interface ScenarioResult {
   /** Body size of the endpoint just before and just after the load. */
   body_bytes?: { before: number; after: number };
   load?: LoadResult;
-  /** The app's own timing of the route just after the load (its last 2 048 requests), null for the ceiling. */
+  /** The app's own timing of the run's requests (null for the ceiling, or when loads ran side by side). */
   server_timing?: ServerTiming | null;
   window?: WindowReport;
 }
@@ -97,6 +97,9 @@ export async function measure(
   }
   if (runnable.length === 0) return results;
 
+  // The app's counters of the route, to isolate this run's requests in them afterwards (one load at a time).
+  const countersBefore =
+    runnable.length === 1 ? await target.monitor.routeCounters(runnable[0]?.plan.path ?? "") : null;
   const window = target.monitor.begin();
   const loads = await Promise.allSettled(
     runnable.map(({ plan, before }) =>
@@ -114,6 +117,10 @@ export async function measure(
     ),
   );
   const report = window.end();
+  // CPU that neither the target, PostgreSQL nor the load tools used: other processes disturbing the run.
+  const toolsCpu = loads.reduce((sum, l) => sum + (l.status === "fulfilled" ? l.value.tool_cpu_s : 0), 0);
+  const othersShare =
+    (report.cpu.machine_busy_s - (report.cpu.app_s ?? 0) - (report.cpu.postgres_s ?? 0) - toolsCpu) / report.cpu.wall_s;
 
   for (const [i, { plan, before, result }] of runnable.entries()) {
     const outcome = loads[i] as PromiseSettledResult<LoadResult>;
@@ -124,7 +131,9 @@ export async function measure(
       continue;
     }
     // Read before the probe below, which would add a request of the route.
-    if (runnable.length === 1) result.server_timing = await target.monitor.routeTiming(plan.path);
+    if (runnable.length === 1) {
+      result.server_timing = serverTiming(countersBefore, await target.monitor.routeCounters(plan.path));
+    }
     const after = await probe(`${target.server.baseUrl}${plan.path}`).catch(() => ({ status: 0, bytes: 0 }));
     result.load = outcome.value;
     result.body_bytes = { before: before.bytes, after: after.bytes };
@@ -132,6 +141,8 @@ export async function measure(
     result.problems.push(...problems);
     result.notes.push(...notes);
     if (after.status !== 200) result.problems.push(`${plan.path} answered ${after.status} after the load`);
+    if (othersShare > 0.3)
+      result.notes.push(`other processes used ${Math.round(othersShare * 100)}% of a core meanwhile`);
     if (result.problems.length > 0) result.status = "invalid";
   }
   return results;

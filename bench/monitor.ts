@@ -36,14 +36,37 @@ export interface WindowReport {
   };
 }
 
-/** A route's latency as the app measures it (see AppMonitor.routeTiming). */
-export interface ServerTiming {
-  /** Requests of the route since the app started. */
+/** A route's counters as the app's `/metrics` reports them (middleware and handler, server side). */
+export interface RouteCounters {
   count: number;
-  p50_ms: number;
+  avg_ms: number;
+  /** Percentiles over the route's last 2 048 requests. */
   p99_ms: number;
-  max_ms: number;
 }
+
+/** The app's own timing of the requests of one run (see serverTiming). */
+export interface ServerTiming {
+  requests: number;
+  mean_ms: number;
+  /** Only when the run alone fills the app's 2 048-request window; otherwise it would mix in older requests. */
+  p99_ms: number | null;
+}
+
+/** The app's own timing of a run, from the route's counters before and after it. */
+export function serverTiming(before: RouteCounters | null, after: RouteCounters | null): ServerTiming | null {
+  if (!after) return null;
+  const start = before ?? { count: 0, avg_ms: 0, p99_ms: 0 };
+  const requests = after.count - start.count;
+  if (requests <= 0) return null;
+  const mean = (after.avg_ms * after.count - start.avg_ms * start.count) / requests;
+  return {
+    requests,
+    mean_ms: Math.round(mean * 1000) / 1000,
+    p99_ms: requests >= RESERVOIR * 0.9 ? after.p99_ms : null,
+  };
+}
+
+const RESERVOIR = 2048;
 
 /** A window opened by `AppMonitor.begin()`; `end()` closes it and summarises it. */
 export interface Window {
@@ -115,17 +138,14 @@ export class AppMonitor {
     return this.postgresPid === null ? null : readProcessTreeCpuSeconds(this.postgresPid);
   }
 
-  /**
-   * The app's own timing of a route (middleware and handler, from `/metrics`): its percentiles cover the
-   * route's last 2 048 requests, so after a run of up to 2 048 requests they are that run's, server side.
-   */
-  async routeTiming(path: string): Promise<ServerTiming | null> {
+  /** The route's counters from the app's `/metrics`, or null (no such route yet, or no `/metrics`). */
+  async routeCounters(path: string): Promise<RouteCounters | null> {
     if (!this.metrics) return null;
     try {
       const res = await fetch(`${this.app.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
-      const body = (await res.json()) as { routes?: (ServerTiming & { route: string })[] };
+      const body = (await res.json()) as { routes?: (RouteCounters & { route: string })[] };
       const route = body.routes?.find((r) => r.route === `GET ${path}`);
-      return route ? { count: route.count, p50_ms: route.p50_ms, p99_ms: route.p99_ms, max_ms: route.max_ms } : null;
+      return route ? { count: route.count, avg_ms: route.avg_ms, p99_ms: route.p99_ms } : null;
     } catch {
       return null;
     }

@@ -16,6 +16,8 @@ export interface Profile {
   original: { requests: number; connections: number }[];
   /** Longest the storm may last before it is cut (the import's target is 10 s). */
   stormMaxSeconds: number;
+  /** Unrecorded load on each fresh app process before its first measurement. */
+  warmUpSeconds: number;
 }
 
 export const USAGE = `usage: npm run bench [-- --quick] [-- --orders N --signals N --history N]
@@ -64,5 +66,6 @@ export function parseProfile(argv: string[]): Profile {
       { requests: 1000, connections: 50 },
     ],
     stormMaxSeconds: quick ? 20 : 60,
+    warmUpSeconds: quick ? 0.5 : 2,
   };
 }

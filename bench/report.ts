@@ -140,26 +140,28 @@ export function renderMarkdown(run: RunResults): string {
     "|---|---|---|---|",
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.limit} | ${t.verdict} |`),
     "",
-    "| scenario | process | tool | load | answers | req/s | p50 ms | p99 ms (app's own) | max ms | body B | lag max ms | CPU % main thread / process / postgres / tool / machine | valid |",
+    "| scenario | process | tool | load | answers | req/s | p50 ms | p99 ms (app's own) | max ms | body B | lag max ms | CPU % main thread / process / postgres / tool / others | valid |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const s of run.scenarios) {
     const l = s.load;
     const w = s.window;
     // Percent of one core: the server's main thread, the whole server process, PostgreSQL, the load tool,
-    // and the whole machine (every process, ours and others').
+    // and every other process of the machine.
     const pct = (seconds: number | null | undefined) =>
       seconds == null || !w || w.cpu.wall_s <= 0 ? "?" : `${Math.round((seconds / w.cpu.wall_s) * 100)}`;
     const steal = w && w.cpu.machine_steal_s / w.cpu.wall_s >= 0.05 ? ` (steal ${pct(w.cpu.machine_steal_s)})` : "";
+    const others = w
+      ? Math.max(0, w.cpu.machine_busy_s - (w.cpu.app_s ?? 0) - (w.cpu.postgres_s ?? 0) - (l?.tool_cpu_s ?? 0))
+      : null;
     const cpu = w
-      ? [w.cpu.main_thread_s, w.cpu.app_s, w.cpu.postgres_s, l?.tool_cpu_s, w.cpu.machine_busy_s].map(pct).join(" / ") +
-        steal
+      ? [w.cpu.main_thread_s, w.cpu.app_s, w.cpu.postgres_s, l?.tool_cpu_s, others].map(pct).join(" / ") + steal
       : "";
     const valid = s.status === "ok" ? "yes" : `${s.status}: ${s.problems.join("; ")}`;
     const notes = s.notes.length > 0 ? ` (${s.notes.join("; ")})` : "";
     lines.push(
       `| ${s.title} | ${s.target} | ${l?.tool ?? ""} | ${s.load_shape} | ${l ? fmt(l.responses) : ""} | ${l ? fmt(l.rps) : ""} | ` +
-        `${l?.latency_ms.p50 ?? ""} | ${l?.latency_ms.p99 ?? ""}${s.server_timing ? ` (${s.server_timing.p99_ms})` : ""} | ` +
+        `${l?.latency_ms.p50 ?? ""} | ${l?.latency_ms.p99 ?? ""}${s.server_timing?.p99_ms != null ? ` (${s.server_timing.p99_ms})` : ""} | ` +
         `${l?.latency_ms.max ?? ""} | ` +
         `${s.body_bytes ? fmt(s.body_bytes.after) : ""} | ${one(w?.lag_ms.sampled_max)} | ${cpu} | ${valid}${notes} |`,
     );

@@ -9,12 +9,12 @@ import { loadShape, measure, type Plan, type ScenarioResult, type Target } from 
 import { AppMonitor } from "./monitor";
 import { type Server, startApp, startCeiling } from "./processes";
 import type { Profile } from "./profile";
-import type { Toolset } from "./tools";
+import { runLoad, type Toolset } from "./tools";
 
 export const DASHBOARD = "/api/dashboard/state";
 const ALL_SERVICES = "exchange_sync,signal_monitor,trading_scheduler";
-/** The sync waits this long after start-up, so the storm's load is running when the import begins. */
-const STORM_START_DELAY_MS = 2000;
+/** The sync waits this long after start-up: long enough for the app to be ready and warmed up first. */
+const STORM_START_DELAY_MS = 5000;
 
 /** Everything a scenario needs from the run. */
 export interface BenchContext {
@@ -76,7 +76,29 @@ export async function launchApp(ctx: BenchContext, name: string, env: Record<str
   const server = await startApp({ name, databaseUrl: ctx.databaseUrl, env: fullEnv, logPath });
   ctx.track(server);
   ctx.say(`  ${name}: /health 200 after ${server.readyMs} ms`);
+  await warmUp(ctx, server.baseUrl);
   return { server, monitor: new AppMonitor(server, ctx.postgresPid), env: fullEnv, logPath };
+}
+
+/**
+ * The measured load, unrecorded, on both endpoints for a moment: a fresh process's first requests open
+ * and authenticate its pool's connections and run before the JIT has compiled the hot paths (60–140 ms
+ * answers in its first second here). Every measurement is of a warm process; readiness is timed apart.
+ */
+async function warmUp(ctx: BenchContext, baseUrl: string): Promise<void> {
+  const { perSecond, connections } = ctx.profile.rate;
+  await Promise.allSettled(
+    ["/health", DASHBOARD].map((path) =>
+      runLoad(ctx.tools, {
+        kind: "rate",
+        url: `${baseUrl}${path}`,
+        connections,
+        rate: perSecond,
+        durationS: ctx.profile.warmUpSeconds,
+        minBodyBytes: 0,
+      }),
+    ),
+  );
 }
 
 /** Stops an app and returns its facts (visible env only: the token is not recorded). */
@@ -407,8 +429,6 @@ export async function servicesOneByOne(ctx: BenchContext): Promise<{ scenarios: 
   for (const step of steps) {
     const app = await launchApp(ctx, step.name, step.env);
     try {
-      // Let the services start their first cycle before measuring.
-      await Bun.sleep(ctx.profile.quick ? 200 : 1000);
       const label = step.env.SERVICES || "none";
       if (step.name !== "log-info") {
         for (const [route, path] of [

@@ -82,9 +82,12 @@ export async function detectToolset(which: (name: string) => string | null = Bun
 
 /** The command line that runs `spec` with `tool`. */
 export function loadCommand(tool: ToolName, spec: LoadSpec, ohaJsonFlag: string[] = ["-j"]): string[] {
-  const duration = `${spec.durationS ?? 10}s`;
+  const seconds = spec.durationS ?? 10;
+  // Whole seconds for wrk (it knows no milliseconds); hey and oha also take "500ms".
+  const duration = Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
   if (tool === "wrk") {
     if (spec.kind !== "throughput") throw new Error(`wrk runs throughput loads only, not ${spec.kind}`);
+    if (!Number.isInteger(seconds)) throw new Error("wrk runs for whole seconds");
     return [
       "wrk",
       "-t1",

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ceilingBody } from "../../bench/ceiling";
 import type { ScenarioResult } from "../../bench/measure";
+import { serverTiming } from "../../bench/monitor";
 import { parseProfile } from "../../bench/profile";
 import { evaluateTargets, loggingCost, type RunResults, renderMarkdown, serviceSteps } from "../../bench/report";
 import type { LoadResult } from "../../bench/tools";
@@ -151,5 +152,22 @@ describe("parseProfile", () => {
     expect(parseProfile(["--quick"]).scale.orders).toBe(2000);
     expect(parseProfile(["--orders", "5000", "--signals", "700"]).scale).toMatchObject({ orders: 5000, signals: 700 });
     expect(() => parseProfile(["--orders", "-3"])).toThrow("--orders");
+  });
+});
+
+describe("serverTiming", () => {
+  test("isolates a run's requests from the route's counters; its p99 only when the run fills the app's window", () => {
+    const before = { count: 1000, avg_ms: 2, p99_ms: 50 };
+    expect(serverTiming(before, { count: 1500, avg_ms: 3, p99_ms: 9 })).toEqual({
+      requests: 500,
+      mean_ms: 5,
+      p99_ms: null,
+    });
+    expect(serverTiming(before, { count: 3000, avg_ms: 2, p99_ms: 9 })).toEqual({
+      requests: 2000,
+      mean_ms: 2,
+      p99_ms: 9,
+    });
+    expect(serverTiming(before, before)).toBeNull();
   });
 });
