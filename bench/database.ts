@@ -58,7 +58,7 @@ export async function createBenchDatabase({ serverUrl, log }: BenchDatabaseOptio
 }
 
 /** Replaces the database name of a PostgreSQL URL. */
-export function withDatabase(url: string, name: string): string {
+function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();

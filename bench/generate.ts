@@ -29,7 +29,7 @@ const BASES = [
 ];
 
 /** The watchlist symbols the generator uses (`BTC_USDT`, …). */
-export function benchSymbols(count: number): string[] {
+function benchSymbols(count: number): string[] {
   return BASES.slice(0, Math.min(count, BASES.length)).map((base) => `${base}_USDT`);
 }
 

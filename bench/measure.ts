@@ -50,7 +50,7 @@ interface Probe {
 }
 
 /** Fetches `url` once: its status and body size in bytes. */
-export async function probe(url: string): Promise<Probe> {
+async function probe(url: string): Promise<Probe> {
   const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   return { status: res.status, bytes: (await res.arrayBuffer()).byteLength };
 }

@@ -160,12 +160,12 @@ export function readRss(pid: number): number | null {
 }
 
 /** User + system CPU seconds of a process (all its threads), or null once it is gone. */
-export function readCpuSeconds(pid: number): number | null {
+function readCpuSeconds(pid: number): number | null {
   return cpuFromStat(`/proc/${pid}/stat`);
 }
 
 /** CPU seconds of a process's main thread alone (for ATP, the thread that serves HTTP). */
-export function readMainThreadCpuSeconds(pid: number): number | null {
+function readMainThreadCpuSeconds(pid: number): number | null {
   return cpuFromStat(`/proc/${pid}/task/${pid}/stat`);
 }
 

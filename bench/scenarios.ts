@@ -11,7 +11,7 @@ import { type Server, startApp, startCeiling } from "./processes";
 import type { Profile } from "./profile";
 import { runLoad, type Toolset } from "./tools";
 
-export const DASHBOARD = "/api/dashboard/state";
+const DASHBOARD = "/api/dashboard/state";
 const ALL_SERVICES = "exchange_sync,signal_monitor,trading_scheduler";
 /** The sync waits this long after start-up: long enough for the app to be ready and warmed up first. */
 const STORM_START_DELAY_MS = 5000;
@@ -411,7 +411,7 @@ export async function coldDashboard(ctx: BenchContext): Promise<{ scenarios: Sce
 }
 
 /** The services' sets of the replaced system's procedure: none, then one more at a time. */
-export const SERVICE_STEPS = ["", "exchange_sync", "exchange_sync,signal_monitor", ALL_SERVICES] as const;
+const SERVICE_STEPS = ["", "exchange_sync", "exchange_sync,signal_monitor", ALL_SERVICES] as const;
 
 /**
  * The replaced system's procedure, automated: /health and the dashboard at the fixed rate with the

@@ -142,14 +142,9 @@ function requireRate(spec: LoadSpec): number {
   return spec.rate;
 }
 
-/** The tool that runs this kind of load. */
-export function toolFor(tools: Toolset, kind: LoadKind): ToolName {
-  return tools[kind];
-}
-
 /** Runs one bounded load and parses what the tool reports. */
 export async function runLoad(tools: Toolset, spec: LoadSpec): Promise<LoadResult> {
-  const tool = toolFor(tools, spec.kind);
+  const tool = tools[spec.kind];
   const command = loadCommand(tool, spec, tools.ohaJsonFlag);
   const proc = Bun.spawn(command, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   // Hard bound: the planned length plus a margin for the last requests' timeout; a count run gets a minute.
