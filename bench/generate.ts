@@ -1,4 +1,9 @@
 import type postgres from "postgres";
+import { loadConfig } from "../src/config";
+import { createDatabase } from "../src/db/client";
+import { Big, roundDown } from "../src/domain/money";
+import { createExchangeClient } from "../src/exchanges";
+import { PAPER_MARKETS } from "../src/exchanges/paper/markets";
 
 /** How much data the benchmark database holds. */
 export interface Scale {
@@ -6,43 +11,47 @@ export interface Scale {
   signals: number;
   watchlist: number;
   snapshots: number;
+  /** Orders resting on the (paper) exchange, which exchange_sync mirrors as open orders. */
+  openOrders: number;
 }
 
 /** What was generated, and how long it took. */
 export interface GeneratedDataset {
   scale: Scale;
-  open_orders: number;
   seconds: number;
 }
 
 /** Prefix of every generated exchange order id, so the synced paper history never collides with them. */
 export const GENERATED_ORDER_PREFIX = "bench-";
 
-// Fifty real base assets, quoted in USDT as the paper exchange names its symbols.
+// Well-known assets the paper exchange does not list: watched, without alerts (nothing to compute).
 // biome-ignore format: ten per line reads better than one per line
-const BASES = [
-  "BTC", "ETH", "SOL", "XRP", "ADA", "DOGE", "DOT", "AVAX", "LINK", "MATIC",
-  "LTC", "TRX", "ATOM", "UNI", "XLM", "ETC", "FIL", "APT", "ARB", "OP",
-  "NEAR", "ALGO", "VET", "ICP", "SAND", "MANA", "AAVE", "EOS", "XTZ", "THETA",
-  "AXS", "FTM", "GRT", "CRV", "SNX", "MKR", "COMP", "ENJ", "CHZ", "ZIL",
-  "BAT", "KSM", "RUNE", "EGLD", "HBAR", "QNT", "FLOW", "IMX", "INJ", "SUI",
+const UNLISTED = [
+  "MATIC", "ETC", "FIL", "APT", "ARB", "OP", "ALGO", "VET", "ICP", "SAND",
+  "MANA", "AAVE", "EOS", "XTZ", "THETA", "AXS", "FTM", "GRT", "CRV", "SNX",
+  "MKR", "COMP", "ENJ", "CHZ", "ZIL", "BAT", "KSM", "RUNE", "EGLD", "HBAR",
+  "KAVA",
 ];
+const LISTED = [...PAPER_MARKETS.values()].filter((m) => m.base !== "USDC").map((m) => m.symbol);
 
-/** The watchlist symbols the generator uses (`BTC_USDT`, …). */
-function benchSymbols(count: number): string[] {
-  return BASES.slice(0, Math.min(count, BASES.length)).map((base) => `${base}_USDT`);
+/** The watchlist's symbols: every market the paper exchange lists (these alert), then unlisted ones. */
+function watchlistSymbols(count: number): { symbol: string; listed: boolean }[] {
+  return [
+    ...LISTED.map((symbol) => ({ symbol, listed: true })),
+    ...UNLISTED.map((base) => ({ symbol: `${base}_USDT`, listed: false })),
+  ].slice(0, count);
 }
 
 /**
- * Fills a migrated, empty database with a realistic account at `scale`, in SQL (generate_series), then
- * ANALYZEs it. Deterministic: the same scale gives the same rows. Open orders are one in 5 000 (at least
- * 20), spread over the whole history; signals are all settled but for a few pending alerts that do not
- * trade, so the trading scheduler does not start placing orders for generated data.
+ * Fills a migrated, empty database with a realistic account history at `scale`, in SQL (generate_series),
+ * then ANALYZEs it. Deterministic: the same scale gives the same rows. Every generated order is settled
+ * (the open ones live on the exchange: see placeOpenOrders); signals are all settled but for a few pending
+ * alerts that do not trade, so the trading scheduler does not start placing orders for generated data.
  */
 export async function generateDataset(sql: postgres.Sql, scale: Scale): Promise<GeneratedDataset> {
   const started = performance.now();
-  const symbols = benchSymbols(scale.watchlist);
-  const openEvery = Math.max(1, Math.min(5000, Math.floor(scale.orders / 20)));
+  const watchlist = watchlistSymbols(scale.watchlist);
+  const symbols = watchlist.map((w) => w.symbol);
   await sql.begin(async (tx) => {
     await tx`select setseed(0.42)`;
     await tx`set local maintenance_work_mem = '256MB'`;
@@ -50,18 +59,48 @@ export async function generateDataset(sql: postgres.Sql, scale: Scale): Promise<
     // row: drop the big tables' secondary indexes (exactly as migrated), load, then recreate them.
     const indexes = await secondaryIndexes(tx, BULK_TABLES);
     for (const index of indexes) await tx.unsafe(`drop index ${index.name}`);
-    await insertMarket(tx, symbols);
+    await insertMarket(tx, watchlist);
     await insertSignals(tx, symbols, scale.signals);
-    await insertOrders(tx, symbols, scale.orders, openEvery);
+    await insertOrders(tx, symbols, scale.orders);
     await insertAccount(tx, scale.snapshots);
     for (const index of indexes) await tx.unsafe(index.definition);
   });
   // ANALYZE cannot run inside the transaction above on every server; planner statistics matter for
   // the cold dashboard, so they are collected before anything reads.
   for (const table of TABLES) await sql.unsafe(`analyze ${table}`);
-  const [row] = await sql<{ open: number }[]>`
-    select count(*)::int as open from exchange_orders where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED')`;
-  return { scale, open_orders: row?.open ?? 0, seconds: round((performance.now() - started) / 1000) };
+  return { scale, seconds: round((performance.now() - started) / 1000) };
+}
+
+/**
+ * Places `count` resting limit BUY orders (about 20 USDT each, 40% under the market, spread over the listed
+ * markets) on the paper exchange through its client, as ATP's own configuration would create it: the
+ * account then really has open orders, which exchange_sync mirrors and reconciles like any other.
+ */
+export async function placeOpenOrders(databaseUrl: string, count: number): Promise<void> {
+  const database = createDatabase({ url: databaseUrl, max: 2, statementTimeoutMs: 60_000 });
+  const exchange = await createExchangeClient(loadConfig({ EXCHANGE: "paper" }), { sql: database.sql });
+  try {
+    const tickers = new Map((await exchange.fetchTickers(LISTED)).map((t) => [t.symbol, t.last]));
+    for (let i = 0; i < count; i++) {
+      const symbol = LISTED[i % LISTED.length] as string;
+      const market = PAPER_MARKETS.get(symbol);
+      const last = tickers.get(symbol);
+      if (!market || !last) throw new Error(`the paper exchange has no price for ${symbol}`);
+      const price = roundDown(new Big(last).times("0.6"), market.priceDecimals);
+      const quantity = new Big(20).div(price).round(market.quantityDecimals, Big.roundUp);
+      await exchange.createOrder({
+        symbol,
+        side: "BUY",
+        type: "LIMIT",
+        price: price.toFixed(),
+        quantity: quantity.toFixed(),
+        clientOid: `${GENERATED_ORDER_PREFIX}open-${i}`,
+      });
+    }
+  } finally {
+    await exchange.close();
+    await database.close();
+  }
 }
 
 const BULK_TABLES = ["exchange_orders", "trade_signals"];
@@ -91,19 +130,25 @@ const TABLES = [
   "portfolio_snapshots",
 ];
 
-async function insertMarket(tx: postgres.TransactionSql, symbols: string[]): Promise<void> {
-  // A few items trade (small amounts) so all three services have real work; every item alerts.
+async function insertMarket(
+  tx: postgres.TransactionSql,
+  watchlist: { symbol: string; listed: boolean }[],
+): Promise<void> {
+  // Listed symbols come first and alert (the signal monitor computes them); the first five trade small
+  // amounts, so all three services have real work.
+  const listed = watchlist.filter((w) => w.listed).length;
   await tx`
     insert into watchlist_items (symbol, alert_enabled, trade_enabled, trade_amount_usd, buy_target,
       take_profit_pct, stop_loss_pct, min_price_change_pct, cooldown_seconds)
-    select s.symbol, true, s.ord <= 5, case when s.ord <= 5 then 25 end, null, 5, 3, 1, 300
-    from unnest(${symbols}::text[]) with ordinality as s(symbol, ord)`;
+    select s.symbol, s.ord <= ${listed}, s.ord <= least(5, ${listed}),
+      case when s.ord <= least(5, ${listed}) then 25 end, null, 5, 3, 1, 300
+    from unnest(${watchlist.map((w) => w.symbol)}::text[]) with ordinality as s(symbol, ord)`;
   await tx`
     insert into market_data (symbol, price, rsi, ma50, ma200, ema10, atr, volume_ratio)
     select s.symbol, p.price, round((20 + random() * 60)::numeric, 4), round(p.price * 0.99, 8),
       round(p.price * 0.95, 8), round(p.price * 1.01, 8), round(p.price * 0.02, 8),
       round((0.5 + random() * 2)::numeric, 4)
-    from unnest(${symbols}::text[]) with ordinality as s(symbol, ord)
+    from unnest(${watchlist.map((w) => w.symbol)}::text[]) with ordinality as s(symbol, ord)
     cross join lateral (select round((100000 / s.ord ^ 2)::numeric, 8) as price) p`;
 }
 
@@ -135,13 +180,8 @@ async function insertSignals(tx: postgres.TransactionSql, symbols: string[], cou
     ) x`;
 }
 
-async function insertOrders(
-  tx: postgres.TransactionSql,
-  symbols: string[],
-  count: number,
-  openEvery: number,
-): Promise<void> {
-  // A year of history, newest last. Filled orders carry their fill; cancelled ones filled nothing.
+async function insertOrders(tx: postgres.TransactionSql, symbols: string[], count: number): Promise<void> {
+  // A year of settled history, newest last. Filled orders carry their fill; the others filled nothing.
   await tx`
     insert into exchange_orders (exchange_order_id, symbol, side, order_type, status, price, quantity,
       cumulative_quantity, cumulative_value, avg_price, fee, fee_currency, exchange_create_time,
@@ -155,16 +195,12 @@ async function insertOrders(
         case when r1 < 0.5 then 'BUY' else 'SELL' end as side,
         (array['LIMIT', 'LIMIT', 'MARKET', 'STOP_LIMIT', 'TAKE_PROFIT_LIMIT'])[1 + floor(r2 * 5)::int] as order_type,
         status, price, quantity,
-        case status when 'FILLED' then quantity
-          when 'PARTIALLY_FILLED' then round(quantity * r3::numeric, 8) else 0 end as filled,
+        case status when 'FILLED' then quantity else 0 end as filled,
         t
       from (
-        select g, r1, r2, r3,
-          case when g % ${openEvery} = 0
-            then (array['NEW', 'ACTIVE', 'PARTIALLY_FILLED'])[1 + floor(r3 * 3)::int]
-            when r3 < 0.62 then 'FILLED' when r3 < 0.95 then 'CANCELLED' when r3 < 0.98 then 'REJECTED'
-            else 'EXPIRED'
-          end as status,
+        select g, r1, r2,
+          case when r3 < 0.62 then 'FILLED' when r3 < 0.95 then 'CANCELLED' when r3 < 0.98 then 'REJECTED'
+            else 'EXPIRED' end as status,
           round((1 + r2 * 50000)::numeric, 8) as price,
           round((0.0001 + r1 * 10)::numeric, 8) as quantity,
           now() - make_interval(secs => (${count} - g) * (365 * 86400.0 / greatest(${count}, 1))) as t

@@ -55,7 +55,7 @@ export function parseProfile(argv: string[]): Profile {
   const historyOrders = count(values.history, quick ? 2000 : 100_000, "history");
   return {
     quick,
-    scale: { orders, signals, watchlist: 50, snapshots: quick ? 200 : 20_000 },
+    scale: { orders, signals, watchlist: 50, snapshots: quick ? 200 : 20_000, openOrders: quick ? 20 : 200 },
     historyOrders,
     // The largest page the app accepts: the import runs "as fast as it can" (SPEC §9).
     syncPageSize: 1000,

@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/lib/logger";
 import { type BenchDatabase, createBenchDatabase } from "./database";
-import { type GeneratedDataset, generateDataset } from "./generate";
+import { type GeneratedDataset, generateDataset, placeOpenOrders } from "./generate";
 import type { ScenarioResult } from "./measure";
 import type { Server } from "./processes";
 import { parseProfile, USAGE } from "./profile";
@@ -91,7 +91,8 @@ async function main(): Promise<number> {
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
     say(`generating ${profile.scale.orders} orders, ${profile.scale.signals} signals on a ${database.server} database`);
     dataset = await generateDataset(sql, profile.scale);
-    say(`  generated in ${dataset.seconds} s`);
+    await placeOpenOrders(database.url, profile.scale.openOrders);
+    say(`  generated in ${dataset.seconds} s; ${profile.scale.openOrders} orders resting on the paper exchange`);
     const [baseline] = await sql<{ max: string }[]>`select coalesce(max(id), 0)::text as max from exchange_orders`;
 
     const ctx: BenchContext = {

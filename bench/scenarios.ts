@@ -156,34 +156,45 @@ interface ImportWatch {
 
 function watchImport(ctx: BenchContext, imported: () => Promise<number>, firstN: number): ImportWatch {
   const { historyOrders, stormMaxSeconds } = ctx.profile;
+  // The history, and the open orders placed before the start (mirrored first, then met again in the history).
+  const expected = historyOrders + ctx.profile.scale.openOrders;
+  const countImported = async () => {
+    const [row] = await ctx.sql<{ n: number }[]>`
+      select count(*)::int as n from exchange_orders where id > ${ctx.importBaselineId}`;
+    return row?.n ?? 0;
+  };
   let reachHalfway!: () => void;
   const halfway = new Promise<void>((resolve) => {
     reachHalfway = resolve;
   });
   const done = (async () => {
-    const first = { at: performance.now(), n: firstN };
-    let last = { ...first };
+    const first = { at: performance.now(), rows: await countImported() };
+    let n = firstN;
     let lastGrowth = first.at;
+    let endedAt: number | undefined;
     while (performance.now() - first.at < stormMaxSeconds * 1000) {
       await Bun.sleep(50);
-      const n = await imported();
+      // max(id) is the cheap gauge; it runs ahead of the row count by the ids upserts burned on conflicts,
+      // so the exact count is only taken once it says the import may be over.
+      const next = await imported();
       const at = performance.now();
-      if (n > last.n) lastGrowth = at;
-      last = { at, n };
-      if (n >= historyOrders / 2) reachHalfway();
-      if (n >= historyOrders || at - lastGrowth > 3000) break;
+      if (next > n) lastGrowth = at;
+      n = next;
+      if (n >= expected / 2) reachHalfway();
+      if (n >= expected && (await countImported()) >= expected) {
+        endedAt = at;
+        break;
+      }
+      if (at - lastGrowth > 3000) break;
     }
     reachHalfway();
-    const [row] = await ctx.sql<
-      { n: number }[]
-    >`select count(*)::int as n from exchange_orders where id > ${ctx.importBaselineId}`;
-    const orders = row?.n ?? 0;
-    const endedAt = last.n >= historyOrders ? lastGrowth : last.at;
-    // Orders seen after the first observation over the time they took: the first page committed before it.
-    const rate = endedAt > first.at ? (last.n - first.n) / ((endedAt - first.at) / 1000) : null;
+    endedAt ??= lastGrowth;
+    const orders = await countImported();
+    // Rows imported after the first observation over the time they took: the first page committed before it.
+    const rate = endedAt > first.at ? (orders - first.rows) / ((endedAt - first.at) / 1000) : null;
     return {
       started: true,
-      complete: orders >= historyOrders,
+      complete: orders >= expected,
       orders,
       seconds: rate ? round(orders / rate, 2) : null,
       orders_per_s: rate ? Math.round(rate) : null,

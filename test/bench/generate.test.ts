@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { GENERATED_ORDER_PREFIX, generateDataset } from "../../bench/generate";
+import { GENERATED_ORDER_PREFIX, generateDataset, placeOpenOrders } from "../../bench/generate";
+import { PAPER_MARKETS } from "../../src/exchanges/paper/markets";
 import { createTestDatabase } from "../helpers/cluster";
 
 type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
-const scale = { orders: 2000, signals: 300, watchlist: 50, snapshots: 100 };
+const scale = { orders: 2000, signals: 300, watchlist: 50, snapshots: 100, openOrders: 25 };
 
 const indexDefinitions = (db: TestDb) =>
   db.sql<{ def: string }[]>`
@@ -26,7 +27,7 @@ describe("generateDataset", () => {
     await other.close();
   });
 
-  test("fills every table at the requested scale, with one open order in 100 here", async () => {
+  test("fills every table at the requested scale; the generated history is all settled", async () => {
     const [counts] = await db.sql<Record<string, number>[]>`
       select (select count(*)::int from exchange_orders) as orders,
         (select count(*)::int from exchange_orders where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED')) as open,
@@ -34,20 +35,36 @@ describe("generateDataset", () => {
         (select count(*)::int from trade_signals) as signals,
         (select count(*)::int from trade_signals where status = 'pending' and should_trade) as tradable_pending,
         (select count(*)::int from watchlist_items where deleted_at is null) as watchlist,
+        (select count(*)::int from watchlist_items where alert_enabled) as alerting,
         (select count(*)::int from market_data) as market,
         (select count(*)::int from portfolio_snapshots) as snapshots,
         (select count(*)::int from exchange_balances) as balances`;
     expect(counts).toEqual({
       orders: 2000,
-      open: 20,
+      open: 0,
       foreign: 0,
       signals: 300,
       tradable_pending: 0,
       watchlist: 50,
+      alerting: PAPER_MARKETS.size - 1,
       market: 50,
       snapshots: 100,
       balances: 6,
     });
+  });
+
+  test("only symbols the paper exchange lists alert, so the signal monitor never meets an unknown one", async () => {
+    const rows = await db.sql<{ symbol: string }[]>`select symbol from watchlist_items where alert_enabled`;
+    expect(rows.every((r) => PAPER_MARKETS.has(r.symbol))).toBe(true);
+  });
+
+  test("the open orders rest on the paper exchange, where the sync will find them", async () => {
+    await placeOpenOrders(db.url, scale.openOrders);
+    const [row] = await db.sql<{ open: number; locked: string }[]>`
+      select (select count(*)::int from paper_orders where status = 'ACTIVE' and order_type = 'LIMIT') as open,
+        (select locked::text from paper_balances where asset = 'USDT') as locked`;
+    expect(row?.open).toBe(scale.openOrders);
+    expect(Number(row?.locked)).toBeGreaterThanOrEqual(20 * scale.openOrders);
   });
 
   test("filled orders carry their fill and cancelled ones none", async () => {
