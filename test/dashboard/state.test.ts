@@ -331,6 +331,17 @@ describe("GET /api/dashboard/state", async () => {
     expect(restored.status).toBe(304);
   });
 
+  test("If-None-Match: a list, a strong form of the tag, and * match; another tag does not", async () => {
+    const etag = (await app.request("/api/dashboard/state")).headers.get("etag") as string;
+    const strong = etag.replace(/^W\//, "");
+    const status = async (ifNoneMatch: string) =>
+      (await app.request("/api/dashboard/state", { headers: { "If-None-Match": ifNoneMatch } })).status;
+    expect(await status(`"stale-tag", ${etag}`)).toBe(304);
+    expect(await status(strong)).toBe(304);
+    expect(await status("*")).toBe(304);
+    expect(await status('"stale-tag"')).toBe(200);
+  });
+
   test("the body is served as cached bytes: equal bodies until a change; hits counted in /metrics", async () => {
     const a = await (await app.request("/api/dashboard/state")).text();
     const b = await (await app.request("/api/dashboard/state")).text();
