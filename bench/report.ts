@@ -195,6 +195,17 @@ export function renderMarkdown(run: RunResults): string {
       "|---|---|---|---|",
       ...logging.map((r) => `| ${r.route} | ${fmt(r.warn)} | ${fmt(r.info)} | ${r.ratio.toFixed(2)} |`),
     );
+    const infoApp = run.apps.find((a) => a.name === "log-info");
+    const infoRequests = run.scenarios
+      .filter((s) => s.target === "log-info")
+      .reduce((sum, s) => sum + (s.load?.responses ?? 0), 0);
+    if (infoApp && infoRequests > 0) {
+      lines.push(
+        "",
+        `At LOG_LEVEL=info the process wrote ${(infoApp.log_bytes / MB).toFixed(0)} MB of log for ` +
+          `${fmt(infoRequests)} measured requests (≈ ${Math.round(infoApp.log_bytes / infoRequests)} bytes each).`,
+      );
+    }
   }
   return lines.join("\n");
 }

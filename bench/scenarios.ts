@@ -4,6 +4,7 @@
  * and stopped before the next, so they never compete for the two cores or for service leadership.
  */
 import { randomBytes } from "node:crypto";
+import { rmSync, statSync } from "node:fs";
 import type postgres from "postgres";
 import { loadShape, measure, type Plan, type ScenarioResult, type Target } from "./measure";
 import { AppMonitor } from "./monitor";
@@ -56,6 +57,8 @@ export interface AppFacts {
   ready_ms: number;
   rss_max_bytes: number | null;
   exit_code: number | null;
+  /** What the process wrote to its log (stdout and stderr). */
+  log_bytes: number;
 }
 
 const token = randomBytes(24).toString("hex");
@@ -102,16 +105,19 @@ async function warmUp(ctx: BenchContext, baseUrl: string): Promise<void> {
 }
 
 /** Stops an app and returns its facts (visible env only: the token is not recorded). */
-export async function retireApp(app: RunningApp): Promise<AppFacts> {
+export async function retireApp(app: RunningApp, { keepLog = true } = {}): Promise<AppFacts> {
   app.monitor.stop();
   const code = await app.server.stop();
   const { API_TOKEN: _token, ...env } = app.env;
+  const logBytes = statSync(app.logPath, { throwIfNoEntry: false })?.size ?? 0;
+  if (!keepLog) rmSync(app.logPath, { force: true });
   return {
     name: app.server.name,
     env,
     ready_ms: app.server.readyMs,
     rss_max_bytes: app.monitor.maxRss(),
     exit_code: code,
+    log_bytes: logBytes,
   };
 }
 
@@ -484,7 +490,8 @@ export async function servicesOneByOne(ctx: BenchContext): Promise<{ scenarios: 
         }
       }
     } finally {
-      apps.push(await retireApp(app));
+      // The info-level log holds one PERF line per request (tens of MB): its size is kept, not the file.
+      apps.push(await retireApp(app, { keepLog: step.name !== "log-info" }));
     }
   }
   return { scenarios, apps };

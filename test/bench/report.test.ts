@@ -44,7 +44,7 @@ function run(scenarios: ScenarioResult[]): Omit<RunResults, "targets" | "finishe
     tools: { throughput: "wrk", rate: "hey", count: "hey" },
     profile,
     dataset: null,
-    apps: [{ name: "main", env: {}, ready_ms: 420, rss_max_bytes: 300 * 1024 * 1024, exit_code: 0 }],
+    apps: [{ name: "main", env: {}, ready_ms: 420, rss_max_bytes: 300 * 1024 * 1024, exit_code: 0, log_bytes: 0 }],
     import: { started: true, complete: true, orders: 100_000, seconds: 6.5, orders_per_s: 15_385 },
     scenarios,
   };
