@@ -169,7 +169,7 @@ async function insertSignals(tx: postgres.TransactionSql, symbols: string[], cou
       round((0.5 + r3 * 2)::numeric, 4),
       case when r1 < 0.55 then 'RSI below 40 and MA50 above EMA10' else 'RSI above 70' end,
       case when g > ${count} - 100 then 'pending'
-        else (array['filled', 'closed', 'skipped', 'failed', 'order_placed'])[1 + floor(r3 * 5)::int] end,
+        else (array['filled', 'closed', 'skipped', 'failed'])[1 + floor(r3 * 4)::int] end,
       g <= ${count} - 100 and r3 < 0.1,
       case when r3 < 0.1 then 25 end,
       t, t, t

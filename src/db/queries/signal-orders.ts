@@ -137,15 +137,24 @@ export async function lastSignalOrderAt(sql: Queryable, symbol: string): Promise
  * expired without any fill → `failed`. Returns how many signals moved.
  */
 export async function settleSignalOrders(sql: Queryable, now: Date): Promise<number> {
+  // Driven from the (few) placed signals, each probing its order by index: a plain join let the planner
+  // hash-join against every final order in the table, a full scan of exchange_orders every cycle.
   const rows = await sql`
+    with settled as (
+      select p.id, o.cumulative_quantity, o.status
+      from trade_signals p
+      cross join lateral (
+        select cumulative_quantity, status from exchange_orders o
+        where o.trade_signal_id = p.id and o.status in ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED')
+        order by o.id desc limit 1) o
+      where p.status = 'order_placed')
     update trade_signals s
-    set status = case when o.cumulative_quantity > 0 then 'filled' else 'failed' end,
-      status_reason = case when o.cumulative_quantity > 0 then s.status_reason
-        else 'order ' || o.status || ' without a fill' end,
+    set status = case when settled.cumulative_quantity > 0 then 'filled' else 'failed' end,
+      status_reason = case when settled.cumulative_quantity > 0 then s.status_reason
+        else 'order ' || settled.status || ' without a fill' end,
       last_update_at = ${now.toISOString()}, updated_at = now()
-    from exchange_orders o
-    where o.trade_signal_id = s.id and s.status = 'order_placed'
-      and o.status in ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED')
+    from settled
+    where s.id = settled.id and s.status = 'order_placed'
     returning s.id`;
   return rows.length;
 }
