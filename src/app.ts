@@ -4,7 +4,6 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timeout } from "hono/timeout";
-import { timing } from "hono/timing";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { ServiceControl } from "./domain/service-status";
@@ -53,7 +52,6 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono()
     .use(requestId())
-    .use(timing({ crossOrigin: false }))
     .use(requestLog({ log, metrics, slowRequestMs: config.SLOW_REQUEST_MS }))
     .use(secureHeaders())
     .use((c, next) => (LONG_LIVED.has(c.req.path) ? next() : requestTimeout(c, next)))

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { ApiError } from "../errors";
 
@@ -18,9 +18,14 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
  * a read needs READ_TOKEN or API_TOKEN only when READ_TOKEN is configured. Tokens compare in constant time.
  */
 export function apiAuth({ apiToken, readToken }: ApiAuthOptions): MiddlewareHandler {
-  return async function apiAuthMiddleware(c, next) {
+  // Not async itself: an open read (no READ_TOKEN) passes straight through without an extra promise.
+  return function apiAuthMiddleware(c, next) {
     const isRead = READ_METHODS.has(c.req.method);
     if (isRead && !readToken) return next();
+    return checkToken(c, next, isRead);
+  };
+
+  async function checkToken(c: Context, next: Next, isRead: boolean) {
     if (!isRead && !apiToken) {
       throw new ApiError(403, "forbidden", "changes are disabled: API_TOKEN is not configured on the server");
     }
@@ -29,7 +34,7 @@ export function apiAuth({ apiToken, readToken }: ApiAuthOptions): MiddlewareHand
     if (isApi || (isRead && isReadToken)) return next();
     if (isReadToken) throw new ApiError(403, "forbidden", "the read token cannot make changes; use API_TOKEN");
     throw new ApiError(401, "unauthorized", "invalid bearer token");
-  };
+  }
 }
 
 function bearerToken(c: Context): string {

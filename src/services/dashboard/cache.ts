@@ -94,6 +94,11 @@ export class DashboardCache {
     }
     const held = this.latest;
     const now = this.now();
+    // The common case, answered without the LRU's fetch machinery: a current snapshot within its max age.
+    if (held && held.staleSince === undefined && now < held.expiresAt) {
+      this.counts.hits++;
+      return held;
+    }
     const allowStale = held !== undefined && now - (held.staleSince ?? held.expiresAt) <= this.o.staleMs;
     const coalescing =
       held?.staleSince !== undefined && allowStale && now - held.builtAt < (this.o.minRebuildIntervalMs ?? 0);
