@@ -3,27 +3,14 @@
  * server, each on a free port of 127.0.0.1, with readiness timing and /proc readings of memory and CPU.
  */
 import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Subprocess } from "bun";
+import { freePort } from "../test/helpers/ports";
+
+export { freePort };
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLOCK_TICKS_PER_S = 100;
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
-      );
-    });
-  });
-}
 
 /** A child process of the benchmark listening on 127.0.0.1. */
 export interface Server {

@@ -2,6 +2,7 @@ import { createApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/client";
 import type { ServiceControl, ServiceStatusSource } from "../../src/domain/service-status";
+import type { ExchangeClient } from "../../src/exchanges/types";
 import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
 import { createLogger, type LogLevel } from "../../src/lib/logger";
 import { MetricsRegistry } from "../../src/lib/metrics";
@@ -20,14 +21,30 @@ export function createTestApp(
   {
     env = {},
     services = { statuses: () => [] },
-  }: { env?: Record<string, string>; services?: ServiceStatusSource | ServiceControl } = {},
+    exchange,
+    paperExchange,
+  }: {
+    env?: Record<string, string>;
+    services?: ServiceStatusSource | ServiceControl;
+    exchange?: ExchangeClient;
+    paperExchange?: ExchangeClient;
+  } = {},
 ) {
   const config = testConfig(env);
   const logs: CapturedLog = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
   const metrics = new MetricsRegistry();
   const lag = monitorEventLoopLag();
-  const app = createApp({ config, log, database, metrics, lag, services: asControl(services) });
+  const app = createApp({
+    config,
+    log,
+    database,
+    metrics,
+    lag,
+    services: asControl(services),
+    exchange,
+    paperExchange,
+  });
   return { app, config, logs, metrics, lag };
 }
 

@@ -1,12 +1,9 @@
-import { createApp } from "../../src/app";
 import type { Database } from "../../src/db/client";
 import { createPaperExchange } from "../../src/exchanges/paper/client";
 import type { Candle, ExchangeClient } from "../../src/exchanges/types";
-import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
 import { createLogger, type Logger } from "../../src/lib/logger";
-import { MetricsRegistry } from "../../src/lib/metrics";
 import type { Notification, Notifier } from "../../src/services/notifier";
-import { type CapturedLog, testConfig } from "../helpers/app";
+import { type CapturedLog, createTestApp } from "../helpers/app";
 
 export const API_TOKEN = "test-api-token-0123456789";
 export const READ_TOKEN = "test-read-token-0123456789";
@@ -30,23 +27,8 @@ export function tradingTestApp(
     paperExchange,
   }: { env?: Record<string, string>; exchange?: ExchangeClient; paperExchange?: ExchangeClient } = {},
 ) {
-  const config = testConfig({ API_TOKEN, ...env });
-  const logs: CapturedLog = [];
-  const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
-  const lag = monitorEventLoopLag();
-  const services = {
-    statuses: () => [],
-    names: () => [],
-    start: () => {},
-    stop: async () => {},
-  };
-  const app = createApp({
-    config,
-    log,
-    database,
-    metrics: new MetricsRegistry(),
-    lag,
-    services,
+  const { app, config, logs, lag } = createTestApp(database, {
+    env: { API_TOKEN, ...env },
     exchange,
     paperExchange,
   });
