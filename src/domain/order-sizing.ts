@@ -1,5 +1,5 @@
 import { Big, formatDecimal, roundDown } from "./money";
-import type { SignalSide } from "./signal-rules";
+import type { SignalSide } from "./signals";
 
 /** A market order sized for a signal: a BUY spends a quote amount, a SELL sells a base quantity. */
 export type SizedOrder = { side: "BUY"; notional: string } | { side: "SELL"; quantity: string };

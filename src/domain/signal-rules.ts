@@ -1,6 +1,5 @@
 import { Big } from "./money";
-
-export type SignalSide = "BUY" | "SELL";
+import type { SignalSide } from "./signals";
 
 /** RSI thresholds of SPEC §6: BUY below, SELL above. */
 export const RSI_BUY_BELOW = 40;

@@ -1,5 +1,5 @@
 import { Big } from "./money";
-import type { SignalSide } from "./signal-rules";
+import type { SignalSide } from "./signals";
 
 /** The quote balance must cover the amount with this margin (fees, slippage, price moves). */
 export const QUOTE_BALANCE_MARGIN = "1.1";

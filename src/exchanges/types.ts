@@ -1,61 +1,15 @@
 /**
- * The one narrow interface every service uses to talk to an exchange (paper or live), and its domain types.
+ * The one narrow interface every service uses to talk to an exchange (paper or live). The order vocabulary it
+ * speaks (ExchangeOrder, Balance, sides, statuses) lives in src/domain/orders.ts.
  *
  * Conventions: amounts are decimal strings (use big.js for arithmetic, never floats); times are ISO-8601 UTC
  * strings; symbols are in the exchange's form `BASE_QUOTE` (e.g. `BTC_USDT`). Failures are thrown as the
  * classes of src/domain/exchange-errors.ts, whose class says how to react (retry, stop, reject).
  */
-import type { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES } from "../db/schema/orders";
+import type { Balance, CreatableOrderType, ExchangeOrder, OrderSide } from "../domain/orders";
 
-export type OrderSide = (typeof ORDER_SIDES)[number];
-export type OrderType = (typeof ORDER_TYPES)[number];
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-/** Order types a client may create (the others only appear in history imported from a live account). */
-export type CreatableOrderType = Extract<OrderType, "MARKET" | "LIMIT">;
 /** Candle intervals every implementation supports. */
 export type Timeframe = "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
-
-/** One asset of the account. */
-export interface Balance {
-  /** Asset code, e.g. `USDT`. */
-  asset: string;
-  /** Available for new orders. */
-  free: string;
-  /** Held by open orders. */
-  locked: string;
-  /** free + locked; negative when the asset is borrowed (a loan). */
-  total: string;
-}
-
-/** An order as the exchange reports it. */
-export interface ExchangeOrder {
-  /** The exchange's id of the order. */
-  exchangeOrderId: string;
-  /** The client order id given at creation, if any. */
-  clientOid: string | null;
-  /** `BASE_QUOTE`. */
-  symbol: string;
-  side: OrderSide;
-  type: OrderType;
-  status: OrderStatus;
-  /** Limit price; null for market orders. */
-  price: string | null;
-  /** Ordered base quantity (for a MARKET BUY by notional: the quantity it bought, once filled). */
-  quantity: string;
-  /** Base quantity filled so far. */
-  cumulativeQuantity: string;
-  /** Quote value filled so far. */
-  cumulativeValue: string;
-  /** Average fill price; null while nothing is filled. */
-  avgPrice: string | null;
-  /** Fee paid so far, in feeCurrency. */
-  fee: string;
-  feeCurrency: string | null;
-  /** ISO time the exchange created the order. */
-  createTime: string;
-  /** ISO time of the order's last change. */
-  updateTime: string;
-}
 
 /** Latest price of a symbol. */
 export interface Ticker {
@@ -130,6 +84,3 @@ export interface ExchangeClient {
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
-
-/** Statuses of an order that will not change any more. */
-export const FINAL_ORDER_STATUSES: readonly OrderStatus[] = ["FILLED", "CANCELLED", "REJECTED", "EXPIRED"];

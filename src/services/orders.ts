@@ -1,7 +1,8 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import { findOrderByClientOid, findOrderByExchangeId, type OrderJson, recordOrder } from "../db/queries/orders";
-import type { CreateOrderRequest, ExchangeOrder } from "../exchanges/types";
+import type { ExchangeOrder } from "../domain/orders";
+import type { CreateOrderRequest } from "../exchanges/types";
 import { type OrderClients, routeOrder } from "./trading-mode";
 
 /** A client order id reused for a different order. */

@@ -1,6 +1,7 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
-import { insertSignal, listSignals, type SignalFilter, type SignalJson, type SignalSide } from "../db/queries/signals";
+import { insertSignal, listSignals, type SignalFilter, type SignalJson } from "../db/queries/signals";
+import type { SignalSide } from "../domain/signals";
 
 /** Strategy name of signals made through the test endpoint. */
 export const SIMULATED_STRATEGY = "simulated";

@@ -5,7 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import Big from "big.js";
 import { InsufficientFundsError, InvalidOrderError, NotFoundError } from "../../src/domain/exchange-errors";
-import type { Balance, ExchangeClient, ExchangeOrder } from "../../src/exchanges/types";
+import type { Balance, ExchangeOrder } from "../../src/domain/orders";
+import type { ExchangeClient } from "../../src/exchanges/types";
 
 /** One fresh account on the implementation under test. */
 export interface ContractSubject {

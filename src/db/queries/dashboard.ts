@@ -1,8 +1,8 @@
-import type { PendingQuery, Row } from "postgres";
+import { OPEN_ORDER_STATUSES } from "../../domain/orders";
 import type { Sql } from "../client";
+import { type Fragment, inList } from "./sql";
 
-/** A piece of SQL to splice into a larger statement (postgres.js fragment). */
-export type Fragment = PendingQuery<Row[]>;
+export type { Fragment } from "./sql";
 
 /** Names of the dashboard's parts; each is built, timed and reported on its own. */
 export const DASHBOARD_PARTS = [
@@ -108,7 +108,7 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
     open_orders: {
       open_orders: jsonList(
         orderColumns,
-        sql`select * from exchange_orders where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED')
+        sql`select * from exchange_orders where status in (${inList(sql, OPEN_ORDER_STATUSES)})
           order by exchange_create_time desc nulls last, id desc nulls last
           ${limit(DASHBOARD_LIMITS.openOrders)}`,
         sql`t.exchange_create_time desc, t.id desc`,

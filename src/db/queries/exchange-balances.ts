@@ -1,4 +1,4 @@
-import type { Balance } from "../../exchanges/types";
+import type { Balance } from "../../domain/orders";
 import type { Queryable } from "../client";
 
 /**

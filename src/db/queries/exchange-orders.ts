@@ -1,6 +1,6 @@
-import type { ExchangeOrder } from "../../exchanges/types";
+import { type ExchangeOrder, OPEN_ORDER_STATUSES } from "../../domain/orders";
 import type { Queryable } from "../client";
-import { OPEN_ORDER_STATUSES } from "../schema/orders";
+import { inList } from "./sql";
 
 /**
  * Inserts or updates a batch of orders in one statement (unnest of column arrays: one prepared
@@ -39,5 +39,5 @@ export async function upsertExchangeOrders(sql: Queryable, orders: readonly Exch
 export async function openOrderKeys(sql: Queryable): Promise<{ exchange_order_id: string; symbol: string }[]> {
   return await sql<{ exchange_order_id: string; symbol: string }[]>`
     select exchange_order_id, symbol from exchange_orders
-    where status in ${sql(OPEN_ORDER_STATUSES as unknown as string[])}`;
+    where status in (${inList(sql, OPEN_ORDER_STATUSES)})`;
 }

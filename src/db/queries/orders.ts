@@ -1,5 +1,6 @@
-import type { ExchangeOrder, OrderSide, OrderStatus } from "../../exchanges/types";
+import { type ExchangeOrder, OPEN_ORDER_STATUSES, type OrderSide, type OrderStatus } from "../../domain/orders";
 import type { Queryable } from "../client";
+import { inList } from "./sql";
 
 /** An order as the API shows it: amounts are decimal strings, times ISO strings. */
 export interface OrderJson {
@@ -61,7 +62,7 @@ export async function listOpenOrders(
 ): Promise<OrderJson[]> {
   const rows = await sql<OrderRow[]>`
     select ${orderColumns(sql)} from exchange_orders
-    where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED') ${symbol ? sql`and symbol = ${symbol}` : sql``}
+    where status in (${inList(sql, OPEN_ORDER_STATUSES)}) ${symbol ? sql`and symbol = ${symbol}` : sql``}
     order by exchange_orders.exchange_create_time desc nulls last, exchange_orders.id desc nulls last
     limit ${limit}`;
   return rows.map(toJson);

@@ -4,8 +4,10 @@
  * the order may exist on that exchange). A claim is a lease: after `leaseMs` without progress another scheduler
  * (or the same one after a restart) takes it over.
  */
+import { FINAL_ORDER_STATUSES } from "../../domain/orders";
+import { POSITION_SIGNAL_STATUSES, type SignalSide } from "../../domain/signals";
 import type { Queryable } from "../client";
-import type { SignalSide } from "./signals";
+import { inList } from "./sql";
 
 const CLAIMED = "claimed";
 const PLACING_PAPER = "placing:paper";
@@ -113,7 +115,7 @@ export async function markOrderPlaced(
 export async function openPositions(sql: Queryable, symbol: string): Promise<{ count: number; holds: boolean }> {
   const [row] = await sql<{ count: number; holds: boolean | null }[]>`
     select count(distinct symbol)::int as count, bool_or(symbol = ${symbol}) as holds
-    from trade_signals where side = 'BUY' and status in ('order_placed', 'filled')`;
+    from trade_signals where side = 'BUY' and status in (${inList(sql, POSITION_SIGNAL_STATUSES)})`;
   return { count: row?.count ?? 0, holds: row?.holds === true };
 }
 
@@ -121,7 +123,7 @@ export async function openPositions(sql: Queryable, symbol: string): Promise<{ c
 export async function closePositions(sql: Queryable, symbol: string, sellSignalId: number, now: Date): Promise<void> {
   await sql`update trade_signals set status = 'closed', status_reason = ${`closed by SELL signal ${sellSignalId}`},
     last_update_at = ${now.toISOString()}, updated_at = now()
-    where symbol = ${symbol} and side = 'BUY' and status in ('order_placed', 'filled')`;
+    where symbol = ${symbol} and side = 'BUY' and status in (${inList(sql, POSITION_SIGNAL_STATUSES)})`;
 }
 
 /** Creation time of the last order a signal placed on this symbol, or null. */
@@ -145,7 +147,7 @@ export async function settleSignalOrders(sql: Queryable, now: Date): Promise<num
       from trade_signals p
       cross join lateral (
         select cumulative_quantity, status from exchange_orders o
-        where o.trade_signal_id = p.id and o.status in ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED')
+        where o.trade_signal_id = p.id and o.status in (${inList(sql, FINAL_ORDER_STATUSES)})
         order by o.id desc limit 1) o
       where p.status = 'order_placed')
     update trade_signals s

@@ -1,8 +1,5 @@
+import type { SignalSide, SignalStatus } from "../../domain/signals";
 import type { Queryable } from "../client";
-import type { SIGNAL_SIDES, SIGNAL_STATUSES } from "../schema/signals";
-
-export type SignalSide = (typeof SIGNAL_SIDES)[number];
-export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
 
 /** A trade signal as the API shows it: decimals as strings, times as ISO strings. */
 export interface SignalJson {
@@ -91,12 +88,6 @@ export async function listSignals(
     signals: page.map(toJson),
     next: rows.length > limit && last ? { time: last.position_time, id: Number(last.id) } : null,
   };
-}
-
-/** One signal by id, or null. */
-export async function findSignal(sql: Queryable, id: number): Promise<SignalJson | null> {
-  const [row] = await sql<SignalRow[]>`select ${signalColumns(sql)} from trade_signals where id = ${id}`;
-  return row ? toJson(row) : null;
 }
 
 /** Inserts a pending signal. */

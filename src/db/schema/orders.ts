@@ -1,21 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { OPEN_ORDER_STATUSES, ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES } from "../../domain/orders";
 import { amount, inList, instant, timestamps } from "./columns";
 import { tradeSignals } from "./signals";
-
-export const ORDER_SIDES = ["BUY", "SELL"] as const;
-export const ORDER_TYPES = ["MARKET", "LIMIT", "STOP_LIMIT", "TAKE_PROFIT_LIMIT"] as const;
-export const ORDER_STATUSES = [
-  "NEW",
-  "ACTIVE",
-  "PARTIALLY_FILLED",
-  "FILLED",
-  "CANCELLED",
-  "REJECTED",
-  "EXPIRED",
-] as const;
-/** Statuses of an order still working on the exchange. */
-export const OPEN_ORDER_STATUSES = ["NEW", "ACTIVE", "PARTIALLY_FILLED"] as const;
 
 /** The mirror of the exchange account's orders, open and historical. */
 export const exchangeOrders = pgTable(

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { amount, timestamps } from "./columns";
+import { OPEN_ORDER_STATUSES } from "../../domain/orders";
+import { amount, inList, timestamps } from "./columns";
 
 /** The paper exchange's own account balances. */
 export const paperBalances = pgTable("paper_balances", {
@@ -32,7 +33,9 @@ export const paperOrders = pgTable(
   (t) => [
     uniqueIndex("paper_orders_order_id_key").on(t.orderId),
     uniqueIndex("paper_orders_client_oid_key").on(t.clientOid),
-    index("paper_orders_open_idx").on(t.seq).where(sql`${t.status} in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED')`),
+    index("paper_orders_open_idx")
+      .on(t.seq)
+      .where(sql`${t.status} in (${inList(OPEN_ORDER_STATUSES)})`),
   ],
 );
 

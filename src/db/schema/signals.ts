@@ -1,9 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, pgTable, text } from "drizzle-orm/pg-core";
+import { SIGNAL_SIDES, SIGNAL_STATUSES } from "../../domain/signals";
 import { amount, inList, instant, timestamps } from "./columns";
-
-export const SIGNAL_SIDES = ["BUY", "SELL"] as const;
-export const SIGNAL_STATUSES = ["pending", "order_placed", "filled", "closed", "skipped", "failed"] as const;
 
 /** Signals computed for the watchlist, and what became of each. */
 export const tradeSignals = pgTable(

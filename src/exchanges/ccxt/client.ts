@@ -6,16 +6,8 @@ import type * as Ccxt from "ccxt";
 import type { Exchange, Order } from "ccxt";
 import { ExchangeError, InvalidOrderError, NotFoundError } from "../../domain/exchange-errors";
 import { Big, formatDecimal, parsePositiveDecimal } from "../../domain/money";
-import type {
-  Balance,
-  Candle,
-  CreateOrderRequest,
-  ExchangeClient,
-  ExchangeOrder,
-  OrderHistoryPage,
-  Ticker,
-  Timeframe,
-} from "../types";
+import type { Balance, ExchangeOrder } from "../../domain/orders";
+import type { Candle, CreateOrderRequest, ExchangeClient, OrderHistoryPage, Ticker, Timeframe } from "../types";
 import { errorForHttpStatus, mapCcxtError } from "./errors";
 import { toBalances, toCandles, toCcxtSymbol, toExchangeOrder, toTicker } from "./mapping";
 

@@ -8,7 +8,8 @@
  */
 import type { Balances, Ticker as CcxtTicker, OHLCV, Order } from "ccxt";
 import { Big, formatDecimal } from "../../domain/money";
-import type { Balance, Candle, ExchangeOrder, OrderStatus, OrderType, Ticker } from "../types";
+import type { Balance, ExchangeOrder, OrderStatus, OrderType } from "../../domain/orders";
+import type { Candle, Ticker } from "../types";
 
 /** `BTC_USDT` → `BTC/USDT`. */
 export function toCcxtSymbol(symbol: string): string {

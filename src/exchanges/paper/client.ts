@@ -9,16 +9,8 @@
 import type { Sql } from "../../db/client";
 import { ExchangeError, InsufficientFundsError, InvalidOrderError, NotFoundError } from "../../domain/exchange-errors";
 import { Big, formatDecimal } from "../../domain/money";
-import type {
-  Balance,
-  Candle,
-  CreateOrderRequest,
-  ExchangeClient,
-  ExchangeOrder,
-  OrderHistoryPage,
-  Ticker,
-  Timeframe,
-} from "../types";
+import { type Balance, type ExchangeOrder, isOpenStatus } from "../../domain/orders";
+import type { Candle, CreateOrderRequest, ExchangeClient, OrderHistoryPage, Ticker, Timeframe } from "../types";
 import { type CheckPoint, checkPoints, feeAsset, fillFee, limitFill, marketFill, validateOrderRequest } from "./fills";
 import { seedOrderHistory } from "./history";
 import { findMarket } from "./markets";
@@ -305,7 +297,7 @@ class PaperExchange implements ExchangeClient {
       const current = await selectOrder(tx, exchangeOrderId);
       if (!current) throw new NotFoundError(`order ${exchangeOrderId} not found`);
       if (current.status === "CANCELLED") return current;
-      if (current.status !== "ACTIVE" && current.status !== "PARTIALLY_FILLED" && current.status !== "NEW") {
+      if (!isOpenStatus(current.status)) {
         throw new InvalidOrderError(`order ${exchangeOrderId} is ${current.status} and cannot be cancelled`);
       }
       const market = this.requirePath(current.symbol).market;

@@ -8,7 +8,8 @@
  */
 import { InvalidOrderError } from "../../domain/exchange-errors";
 import { Big, decimalPlaces, parsePositiveDecimal, roundDown } from "../../domain/money";
-import type { CreateOrderRequest, OrderSide } from "../types";
+import type { OrderSide } from "../../domain/orders";
+import type { CreateOrderRequest } from "../types";
 import { findMarket, type PaperMarket } from "./markets";
 import { PRICE_GRID_MS, type PricePath } from "./prices";
 

@@ -7,8 +7,16 @@
  * never spend the same funds.
  */
 import type { Queryable, Sql } from "../../db/client";
+import { inList } from "../../db/queries/sql";
 import { Big, formatDecimal } from "../../domain/money";
-import type { Balance, ExchangeOrder, OrderSide, OrderStatus, OrderType } from "../types";
+import {
+  type Balance,
+  type ExchangeOrder,
+  OPEN_ORDER_STATUSES,
+  type OrderSide,
+  type OrderStatus,
+  type OrderType,
+} from "../../domain/orders";
 
 /** An open transaction of the postgres.js client. */
 export type Tx = Exclude<Queryable, Sql>;
@@ -78,7 +86,7 @@ export async function createClock(tx: Tx, now: number): Promise<boolean> {
 /** Orders still working, oldest first. */
 export function selectOpenOrders(q: Queryable): Promise<PaperOrderRow[]> {
   return q<PaperOrderRow[]>`select ${columns(q)} from paper_orders
-    where status in ('NEW', 'ACTIVE', 'PARTIALLY_FILLED') order by seq`;
+    where status in (${inList(q, OPEN_ORDER_STATUSES)}) order by seq`;
 }
 
 /** One order by exchange id. */

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../../db/client";
-import { SIGNAL_SIDES, SIGNAL_STATUSES } from "../../db/schema/signals";
+import { SIGNAL_SIDES, SIGNAL_STATUSES } from "../../domain/signals";
 import { listSignalPage, simulateSignal } from "../../services/signals";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { booleanQuery, decimalField, limitField, symbolField } from "../fields";

@@ -2,7 +2,8 @@ import { notifyChange } from "../../db/changes";
 import type { Sql } from "../../db/client";
 import { openOrderKeys, upsertExchangeOrders } from "../../db/queries/exchange-orders";
 import { NotFoundError } from "../../domain/exchange-errors";
-import type { ExchangeClient, ExchangeOrder } from "../../exchanges/types";
+import type { ExchangeOrder } from "../../domain/orders";
+import type { ExchangeClient } from "../../exchanges/types";
 import type { Logger } from "../../lib/logger";
 
 /**

@@ -19,10 +19,11 @@ import {
   NotFoundError,
 } from "../../domain/exchange-errors";
 import { quantityDecimalsFor, type SizedOrder, sizeSignalOrder } from "../../domain/order-sizing";
+import type { Balance } from "../../domain/orders";
 import { STABLECOINS } from "../../domain/portfolio";
 import { splitSymbol } from "../../domain/symbol";
 import { checkGuards } from "../../domain/trading-guards";
-import type { Balance, ExchangeClient } from "../../exchanges/types";
+import type { ExchangeClient } from "../../exchanges/types";
 import { routeOrder } from "../trading-mode";
 import type { TradingSchedulerDeps } from "./index";
 
