@@ -1,5 +1,6 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -15,6 +16,7 @@ import { metricsRoutes } from "./http/routes/metrics";
 import { servicesRoutes } from "./http/routes/services";
 import { systemRoutes } from "./http/routes/system";
 import { tradingApiRoutes } from "./http/routes/trading-api";
+import { streamTickets } from "./http/stream-ticket";
 import type { EventLoopLag } from "./lib/event-loop-lag";
 import type { Logger } from "./lib/logger";
 import type { MetricsRegistry } from "./lib/metrics";
@@ -50,11 +52,14 @@ export function createApp(deps: AppDeps) {
     new HTTPException(504, { message: `request took longer than ${config.REQUEST_TIMEOUT_MS} ms` }),
   );
 
+  const tickets = streamTickets({ apiToken: config.API_TOKEN, readToken: config.READ_TOKEN });
+
   const app = new Hono()
     .use(requestId())
     .use(requestLog({ log, metrics, slowRequestMs: config.SLOW_REQUEST_MS }))
     .use(secureHeaders())
     .use((c, next) => (LONG_LIVED.has(c.req.path) ? next() : requestTimeout(c, next)))
+    .use(browserAccess(config.CORS_ORIGINS))
     .use(
       bodyLimit({
         maxSize: config.BODY_LIMIT_BYTES,
@@ -79,6 +84,7 @@ export function createApp(deps: AppDeps) {
         heartbeatMs: config.DASHBOARD_STREAM_HEARTBEAT_MS,
         readToken: config.READ_TOKEN,
         apiToken: config.API_TOKEN,
+        tickets,
         log,
       }),
     )
@@ -90,3 +96,18 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * Opt-in CORS for the listed origins: a preflight is answered here, before any auth (a browser sends no
+ * token on it); `Authorization` may be sent and `ETag`/`X-Request-Id` read. No origins: a pass-through.
+ */
+function browserAccess(origins: readonly string[]): MiddlewareHandler {
+  if (origins.length === 0) return (_c, next) => next();
+  return cors({
+    origin: [...origins],
+    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "Idempotency-Key", "Last-Event-ID"],
+    exposeHeaders: ["ETag", "X-Request-Id", "Retry-After"],
+    maxAge: 600,
+  });
+}

@@ -45,6 +45,23 @@ const schema = z
     LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
     API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     READ_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Browser origins allowed to call the API (CORS); empty = no cross-origin access. */
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .url({ protocol: /^https?$/ })
+            .refine((o) => new URL(o).origin === o, "must be a bare origin like https://console.example.com"),
+        ),
+      ),
     ENABLE_TEST_ENDPOINTS: bool.default(false),
     EXCHANGE: z.enum(["paper", "ccxt"]).default("paper"),
     EXCHANGE_ID: z.string().min(1).default("cryptocom"),

@@ -1,3 +1,4 @@
+import type { Server } from "bun";
 import { createApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { listenForChanges } from "./db/changes";
@@ -39,9 +40,10 @@ async function main(): Promise<void> {
   invalidateDashboard = () => dashboard.invalidate();
   // One LISTEN connection: a change committed by any process (workers, other replicas) invalidates the dashboard,
   // and so does every (re)subscription, as notifications may have been missed while disconnected.
-  void listenForChanges(database.sql, invalidateDashboard, invalidateDashboard).catch((error: Error) =>
-    log.error("LISTEN failed; the dashboard is refreshed by age only", { error: error.message }),
-  );
+  let closing = false;
+  void listenForChanges(database.sql, invalidateDashboard, invalidateDashboard).catch((error: Error) => {
+    if (!closing) log.error("LISTEN failed; the dashboard is refreshed by age only", { error: error.message });
+  });
   // Manual orders: created in the background so the HTTP server is ready at once.
   const exchange = deferredExchangeClient(
     { name: config.EXCHANGE === "paper" ? "paper" : config.EXCHANGE_ID, live: config.EXCHANGE === "ccxt" },
@@ -65,17 +67,24 @@ async function main(): Promise<void> {
     startedAt,
   });
 
-  const server = Bun.serve({
-    port: config.PORT,
-    hostname: config.HOST,
-    development: false,
-    fetch: app.fetch,
+  const server = await listenOrStop(config, app.fetch, log, async () => {
+    closing = true;
+    lag.stop();
+    dashboard.close();
+    await database.close(1);
+    await location.stop();
   });
-  log.info("ATP listening", {
-    url: `http://${config.HOST}:${server.port}`,
+  const url = `http://${publicHost(config.HOST)}:${server.port}/`;
+  log.info(`ATP ready: ${url}`, {
+    url,
+    console: url,
+    docs: `${url}docs`,
     database: location.embedded ? "embedded" : "external",
     ready_ms: Date.now() - startedAt,
   });
+  if (!config.API_TOKEN) {
+    log.warn("writes are disabled: set API_TOKEN (16+ characters) to change the watchlist, orders or services");
+  }
   for (const name of config.SERVICES) services.start(name);
 
   let stopping = false;
@@ -105,6 +114,30 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
+
+/** Starts the HTTP server; a taken port ends the start-up with one clear line, after releasing what was started. */
+async function listenOrStop(
+  config: Config,
+  fetch: (request: Request, server: Server<undefined>) => Response | Promise<Response>,
+  log: Logger,
+  release: () => Promise<void>,
+): Promise<Server<undefined>> {
+  try {
+    return Bun.serve({ port: config.PORT, hostname: config.HOST, development: false, fetch });
+  } catch (error) {
+    const inUse = (error as { code?: string }).code === "EADDRINUSE";
+    const msg = inUse
+      ? `port ${config.PORT} on ${config.HOST} is already in use: stop the other server or set PORT`
+      : `cannot listen on ${config.HOST}:${config.PORT}: ${(error as Error).message}`;
+    log.error(msg);
+    await release().catch(() => {});
+    log.flush();
+    process.exit(1);
+  }
+}
+
+/** The host a person can open: a wildcard address means this machine. */
+const publicHost = (host: string) => (host === "0.0.0.0" || host === "::" ? "localhost" : host);
 
 function readConfigOrExit(): Config {
   try {

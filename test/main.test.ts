@@ -79,4 +79,40 @@ describe("the embedded default", () => {
     }
     expect(existsSync(pidFile)).toBe(false);
   }, 90_000);
+
+  test("a taken port gives one clear line, stops the embedded PostgreSQL it started and exits 1", async () => {
+    const taken = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("other") });
+    const pgPort = await freePort();
+    try {
+      const app = await startAppProcess({
+        DATA_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(pgPort),
+        PORT: String(taken.port),
+      });
+      expect(await app.proc.exited).toBe(1);
+      const errors = app
+        .output()
+        .split("\n")
+        .filter((line) => line.includes('"level":"error"'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`port ${taken.port} on 127.0.0.1 is already in use`);
+      expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
+    } finally {
+      taken.stop(true);
+    }
+  }, 60_000);
+});
+
+describe("start-up manners", () => {
+  test("the start line has a URL to open, and a missing API_TOKEN is said once", async () => {
+    const app = await startAppProcess({ DATABASE_URL: await createTestDatabaseUrl() });
+    try {
+      await waitForStatus(`${app.baseUrl}/health`);
+      await Bun.sleep(100);
+      expect(app.output()).toContain(`"msg":"ATP ready: ${app.baseUrl}/"`);
+      expect(app.output().match(/writes are disabled: set API_TOKEN/g)).toHaveLength(1);
+    } finally {
+      expect(await app.stop()).toBe(0);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { Exposition } from "../src/lib/exposition";
 import { MetricsRegistry } from "../src/lib/metrics";
 
 describe("MetricsRegistry", () => {
@@ -36,7 +37,7 @@ describe("MetricsRegistry", () => {
     registry.record("GET /y", 503, 3);
     registry.record("GET /y", 200, 0.2);
     expect(registry.summaries()[0]?.errors).toBe(1);
-    const text = registry.prometheusLines().join("\n");
+    const text = registry.writeTo(new Exposition()).text();
     expect(text).toContain('atp_http_request_duration_seconds_bucket{route="GET /y",le="0.0005"} 1');
     expect(text).toContain('atp_http_request_duration_seconds_bucket{route="GET /y",le="0.005"} 2');
     expect(text).toContain('atp_http_request_duration_seconds_count{route="GET /y"} 2');

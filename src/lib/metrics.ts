@@ -1,3 +1,5 @@
+import type { Exposition } from "./exposition";
+
 /** Upper bounds (ms) of the cumulative latency buckets exported to Prometheus. */
 export const LATENCY_BUCKETS_MS = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000] as const;
 const RESERVOIR = 2048;
@@ -95,32 +97,24 @@ export class MetricsRegistry {
       .sort((a, b) => b.count - a.count);
   }
 
-  /** Prometheus exposition lines for the request metrics. */
-  prometheusLines(): string[] {
-    const lines = [
-      "# HELP atp_http_requests_total Requests served, by route.",
-      "# TYPE atp_http_requests_total counter",
-    ];
-    for (const [route, s] of this.routes) lines.push(`atp_http_requests_total{route=${label(route)}} ${s.count}`);
-    lines.push(
-      "# HELP atp_http_request_duration_seconds Request latency, by route.",
-      "# TYPE atp_http_request_duration_seconds histogram",
-    );
+  /** Writes the request families: requests, 5xx answers and the latency histogram, by route. */
+  writeTo(out: Exposition): Exposition {
+    out.family("atp_http_requests_total", "counter", "Requests served, by route.");
+    for (const [route, s] of this.routes) out.sample("atp_http_requests_total", s.count, { route });
+    out.family("atp_http_server_errors_total", "counter", "Requests answered with a 5xx status, by route.");
+    for (const [route, s] of this.routes) out.sample("atp_http_server_errors_total", s.errors, { route });
+    out.family("atp_http_request_duration_seconds", "histogram", "Request latency, by route.");
     for (const [route, s] of this.routes) {
       let cumulative = 0;
       LATENCY_BUCKETS_MS.forEach((le, i) => {
         cumulative += s.buckets[i] as number;
-        lines.push(`atp_http_request_duration_seconds_bucket{route=${label(route)},le="${le / 1000}"} ${cumulative}`);
+        out.sample("atp_http_request_duration_seconds_bucket", cumulative, { route, le: String(le / 1000) });
       });
-      lines.push(
-        `atp_http_request_duration_seconds_bucket{route=${label(route)},le="+Inf"} ${s.count}`,
-        `atp_http_request_duration_seconds_sum{route=${label(route)}} ${s.sumMs / 1000}`,
-        `atp_http_request_duration_seconds_count{route=${label(route)}} ${s.count}`,
-      );
+      out
+        .sample("atp_http_request_duration_seconds_bucket", s.count, { route, le: "+Inf" })
+        .sample("atp_http_request_duration_seconds_sum", s.sumMs / 1000, { route })
+        .sample("atp_http_request_duration_seconds_count", s.count, { route });
     }
-    return lines;
+    return out;
   }
 }
-
-/** A Prometheus label value, quoted and escaped. */
-export const label = (value: string) => JSON.stringify(value);

@@ -352,7 +352,7 @@ describe("GET /api/dashboard/state", async () => {
     expect(metrics.gauges.dashboard_builds).toBeGreaterThan(0);
     expect(metrics.gauges.dashboard_cache_hit_ratio).toBeGreaterThan(0);
     const prometheus = await (await app.request("/metrics/prometheus")).text();
-    expect(prometheus).toMatch(/^atp_dashboard_cache_hits \d+$/m);
+    expect(prometheus).toMatch(/^atp_dashboard_cache_requests_total\{result="hit"\} [1-9]\d*$/m);
   });
 });
 

@@ -115,6 +115,28 @@ describe("exchange_sync against the paper exchange", () => {
     }
   });
 
+  test("a long import logs its progress (orders so far, orders/s) every few seconds", async () => {
+    const { database, exchange } = await setup(1_000);
+    const lines: { msg: string; orders: number; pages: number; orders_per_s: number }[] = [];
+    const progress = createLogger({ level: "info", format: "json", write: (line) => lines.push(JSON.parse(line)) });
+    let clock = 0;
+    try {
+      // Each page takes 1 s of this clock: progress every 3 s is a line every third page.
+      await importOrderHistory(database.sql, exchange, {
+        service: "exchange_sync",
+        pageSize: 100,
+        log: progress,
+        now: () => (clock += 1000),
+      });
+      const reports = lines.filter((l) => l.msg === "importing order history");
+      expect(reports.map((r) => r.orders)).toEqual([300, 600, 900]);
+      expect(reports[0]?.orders_per_s).toBe(100);
+    } finally {
+      await exchange.close();
+      await database.close();
+    }
+  });
+
   test("an order that fills between two syncs ends FILLED, not CANCELLED", async () => {
     const { database, exchange, clock } = await setup(0);
     try {

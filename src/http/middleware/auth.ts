@@ -7,6 +7,10 @@ export interface ApiAuthOptions {
   apiToken?: string;
   /** When set, reads need it (or API_TOKEN); when unset, reads are open. */
   readToken?: string;
+  /** Signed tickets a read may present as `?ticket=` instead of the header (EventSource sends no header). */
+  tickets?: { verify(ticket: string, path: string): boolean };
+  /** Paths whose POST is a read (e.g. trading a read token for a stream ticket). */
+  readPosts?: ReadonlySet<string>;
 }
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
@@ -17,11 +21,18 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
  * A change needs `Authorization: Bearer <API_TOKEN>` and is refused (403) when no API_TOKEN is configured;
  * a read needs READ_TOKEN or API_TOKEN only when READ_TOKEN is configured. Tokens compare in constant time.
  */
-export function apiAuth({ apiToken, readToken }: ApiAuthOptions): MiddlewareHandler {
+export function apiAuth({ apiToken, readToken, tickets, readPosts }: ApiAuthOptions): MiddlewareHandler {
   // Not async itself: an open read (no READ_TOKEN) passes straight through without an extra promise.
   return function apiAuthMiddleware(c, next) {
-    const isRead = READ_METHODS.has(c.req.method);
+    const isRead = READ_METHODS.has(c.req.method) || (c.req.method === "POST" && readPosts?.has(c.req.path) === true);
     if (isRead && !readToken) return next();
+    if (isRead && tickets) {
+      const ticket = c.req.query("ticket");
+      if (ticket !== undefined) {
+        if (tickets.verify(ticket, c.req.path)) return next();
+        throw new ApiError(401, "unauthorized", "invalid or expired stream ticket; ask for a new one");
+      }
+    }
     return checkToken(c, next, isRead);
   };
 

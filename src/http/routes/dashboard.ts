@@ -3,6 +3,7 @@ import { streamSSE } from "hono/streaming";
 import type { Logger } from "../../lib/logger";
 import type { DashboardCache, DashboardSnapshot } from "../../services/dashboard";
 import { apiAuth } from "../middleware/auth";
+import type { StreamTickets } from "../stream-ticket";
 
 export interface DashboardRoutesDeps {
   dashboard: DashboardCache;
@@ -10,8 +11,14 @@ export interface DashboardRoutesDeps {
   heartbeatMs: number;
   apiToken?: string;
   readToken?: string;
+  /** Tickets that open the stream without a header (EventSource cannot send one). */
+  tickets: StreamTickets;
   log: Logger;
 }
+
+/** The path a stream ticket opens, and the POST that trades a read token for one (so it counts as a read). */
+export const STREAM_PATH = "/api/dashboard/stream";
+export const STREAM_TICKET_PATH = "/api/dashboard/stream-ticket";
 
 /** Bun's server, as Hono's Bun adapter passes it in `c.env`. */
 interface ConnectionTimeouts {
@@ -28,10 +35,19 @@ function etagMatches(etag: string, ifNoneMatch: string | undefined): boolean {
   return ifNoneMatch.match(/"[^"]*"/g)?.includes(opaque) ?? false;
 }
 
-/** `GET /api/dashboard/state` (the cached body as is, ETag and 304) and `GET /api/dashboard/stream` (SSE). */
-export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, log }: DashboardRoutesDeps) {
+/**
+ * `GET /api/dashboard/state` (the cached body as is, ETag and 304), `GET /api/dashboard/stream` (SSE, with the
+ * token or a `?ticket=`) and `POST /api/dashboard/stream-ticket` (a ticket valid for a minute).
+ */
+export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, tickets, log }: DashboardRoutesDeps) {
   return new Hono()
-    .use("/api/dashboard/*", apiAuth({ apiToken, readToken }))
+    .use("/api/dashboard/*", apiAuth({ apiToken, readToken, tickets, readPosts: new Set([STREAM_TICKET_PATH]) }))
+    .post(STREAM_TICKET_PATH, (c) => {
+      const { ticket, expires_at } = tickets.issue(STREAM_PATH);
+      return c.json({ ticket, expires_at, stream_url: `${STREAM_PATH}?ticket=${encodeURIComponent(ticket)}` }, 201, {
+        "Cache-Control": "no-store",
+      });
+    })
     .get("/api/dashboard/state", async (c) => {
       const snapshot = await dashboard.current();
       // Checked here rather than by hono/etag: the ETag is known, and that middleware's extra layer and
@@ -45,7 +61,7 @@ export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, l
         ETag: snapshot.etag,
       });
     })
-    .get("/api/dashboard/stream", (c) => {
+    .get(STREAM_PATH, (c) => {
       // An open stream is quiet between heartbeats; Bun's idle timeout (10 s) must not cut it.
       if (hasConnectionTimeouts(c.env)) c.env.timeout(c.req.raw, 0);
       return streamSSE(

@@ -5,7 +5,7 @@ import type { Logger } from "../../lib/logger";
 import { createDashboardBuilder } from "./builder";
 import { DashboardCache } from "./cache";
 
-export type { DashboardSnapshot } from "./cache";
+export type { DashboardCacheStats, DashboardSnapshot } from "./cache";
 export { DashboardCache };
 
 export interface DashboardDeps {

@@ -3,12 +3,17 @@ import type { Sql } from "../../db/client";
 import { upsertExchangeOrders } from "../../db/queries/exchange-orders";
 import { addCounters, mergeCursor, readCursor } from "../../db/queries/service-state";
 import type { ExchangeClient } from "../../exchanges/types";
+import type { Logger } from "../../lib/logger";
 
 export interface HistoryImportOptions {
   service: string;
   pageSize: number;
   /** Checked between pages: a stop request ends the import at a page boundary. */
   stopping?: () => boolean;
+  /** Where the import reports its progress (orders so far, orders/s) at most every `progressEveryMs`. */
+  log?: Logger;
+  progressEveryMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -19,7 +24,7 @@ export interface HistoryImportOptions {
 export async function importOrderHistory(
   sql: Sql,
   exchange: ExchangeClient,
-  { service, pageSize, stopping = () => false }: HistoryImportOptions,
+  { service, pageSize, stopping = () => false, log, progressEveryMs = 3000, now = Date.now }: HistoryImportOptions,
 ): Promise<{ fetched: number; changed: number; pages: number }> {
   // Cursors are per exchange: switching EXCHANGE starts that exchange's history from its beginning.
   const key = `history:${exchange.name}`;
@@ -28,6 +33,8 @@ export async function importOrderHistory(
   let fetched = 0;
   let changed = 0;
   let pages = 0;
+  const startedAt = now();
+  let reportedAt = startedAt;
   for (;;) {
     const page = await exchange.fetchOrderHistory(cursor, pageSize);
     const next = page.cursor;
@@ -44,6 +51,12 @@ export async function importOrderHistory(
     fetched += page.orders.length;
     changed += n;
     pages++;
+    const at = now();
+    if (log && at - reportedAt >= progressEveryMs) {
+      reportedAt = at;
+      const seconds = (reportedAt - startedAt) / 1000;
+      log.info("importing order history", { orders: fetched, pages, orders_per_s: Math.round(fetched / seconds) });
+    }
     if (!page.hasMore || stopping()) break;
   }
   return { fetched, changed, pages };

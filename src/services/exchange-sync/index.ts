@@ -26,7 +26,7 @@ export async function runExchangeSyncCycle({
 }: ExchangeSyncDeps) {
   const balances = await syncBalances(sql, exchange);
   const openOrders = await reconcileOpenOrders(sql, exchange, log);
-  const history = await importOrderHistory(sql, exchange, { service, pageSize, stopping });
+  const history = await importOrderHistory(sql, exchange, { service, pageSize, stopping, log });
   const portfolio = await valueAndSnapshotPortfolio(sql, exchange);
   const summary = {
     balances,
