@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Headers the answer carries, e.g. Retry-After. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
@@ -40,7 +42,7 @@ export function errorBody(code: string, message: string, details?: unknown) {
 export function handleError(log: Logger) {
   return function onError(err: Error, c: Context) {
     if (err instanceof ApiError) {
-      return c.json(errorBody(err.code, err.message, err.details), err.status);
+      return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
     }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;

@@ -4,7 +4,8 @@ import type { Database } from "../../db/client";
 import { listOpenOrders, listOrderHistory } from "../../db/queries/orders";
 import { InvalidOrderError } from "../../domain/exchange-errors";
 import { ORDER_SIDES, ORDER_STATUSES } from "../../domain/orders";
-import { cancelOrder, findOrder, IdempotencyConflictError, placeManualOrder } from "../../services/orders";
+import { findByClientOrderId, type PlacementLimits, placeManualOrder } from "../../services/manual-orders";
+import { cancelOrder, findOrder } from "../../services/orders";
 import type { OrderClients } from "../../services/trading-mode";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { ApiError } from "../errors";
@@ -19,6 +20,8 @@ export interface OrdersRoutesDeps {
   auth: ApiAuthOptions;
   /** Absent when the app runs without an exchange: placing and cancelling answer 503. */
   clients?: OrderClients;
+  /** Time budget and claim lease of a manual order. */
+  limits: PlacementLimits;
 }
 
 /** Prefix of the client order ids the trading scheduler gives its orders; manual keys may not use it. */
@@ -70,9 +73,12 @@ const orderHeaders = z.object({
     .optional(),
 });
 const orderParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be an exchange order id") });
+const clientOidParam = z.strictObject({
+  id: z.string().regex(IDEMPOTENCY_KEY, "must be a client order id: 1–36 letters, digits, '-' or '_'"),
+});
 
 /** Orders: open and history lists (keyset pages), manual orders (idempotent), cancel. */
-export function ordersRoutes({ database, auth, clients }: OrdersRoutesDeps) {
+export function ordersRoutes({ database, auth, clients, limits }: OrdersRoutesDeps) {
   const exchange = () => {
     if (!clients) throw new ApiError(503, "unavailable", "no exchange is configured for this server");
     return clients;
@@ -90,18 +96,24 @@ export function ordersRoutes({ database, auth, clients }: OrdersRoutesDeps) {
       });
       return c.json({ orders: page.orders, next_cursor: page.next ? encodeCursor(page.next) : null });
     })
+    .get("/by-client-id/:id", validate("param", clientOidParam), async (c) => {
+      const { id } = c.req.valid("param");
+      const found = await findByClientOrderId(database, id);
+      if (!found) throw new ApiError(404, "not_found", `no order or order request with client order id ${id}`);
+      return c.json(found);
+    })
     .post("/", validate("header", orderHeaders), requireJson(), validate("json", orderBody), async (c) => {
       const body = c.req.valid("json");
       // The key is the client order id as is, so a retried request can never place a second order.
       const clientOid = c.req.valid("header")["idempotency-key"] ?? `api-${crypto.randomUUID().replaceAll("-", "")}`;
+      // Every answer from here on, errors and timeouts included, names the order a client can look up.
+      c.header("Client-Order-Id", clientOid);
+      const clientsNow = exchange();
       const outcome = await withExchangeErrors(() =>
-        placeManualOrder(database, exchange(), { ...body, clientOid }).catch((error) => {
-          if (error instanceof IdempotencyConflictError) throw new ApiError(409, "conflict", error.message);
-          throw error;
-        }),
+        placeManualOrder(database, clientsNow, { ...body, clientOid }, limits),
       );
       if (outcome.replayed) c.header("Idempotent-Replayed", "true");
-      return c.json(outcome, outcome.replayed ? 200 : 201);
+      return c.json({ ...outcome, client_order_id: clientOid }, outcome.replayed ? 200 : 201);
     })
     .post("/:id/cancel", validate("param", orderParam), async (c) => {
       const { id } = c.req.valid("param");

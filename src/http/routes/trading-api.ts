@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Config } from "../../config";
 import type { Database } from "../../db/client";
 import type { ExchangeClient } from "../../exchanges/types";
+import { placementLimits } from "../../services/manual-orders";
 import { orderClients } from "../../services/trading-mode";
 import { loansRoutes } from "./loans";
 import { ordersRoutes } from "./orders";
@@ -26,7 +27,10 @@ export function tradingApiRoutes({ config, database, exchange, paperExchange, no
   const defaults = { cooldownSeconds: config.SIGNAL_COOLDOWN_S, minPriceChangePct: config.SIGNAL_MIN_PRICE_CHANGE_PCT };
   return new Hono()
     .route("/api/watchlist", watchlistRoutes({ database, auth, defaults, now }))
-    .route("/api/orders", ordersRoutes({ database, auth, clients: orderClients(exchange, paperExchange) }))
+    .route(
+      "/api/orders",
+      ordersRoutes({ database, auth, clients: orderClients(exchange, paperExchange), limits: placementLimits(config) }),
+    )
     .route("/api/signals", signalsRoutes({ database, auth, testEndpoints: config.ENABLE_TEST_ENDPOINTS, now }))
     .route("/api/portfolio", portfolioRoutes({ database, auth }))
     .route("/api/loans", loansRoutes({ database, auth }))

@@ -1,0 +1,160 @@
+import { notifyChange } from "../db/changes";
+import type { Database } from "../db/client";
+import {
+  claimOrderRequest,
+  findOrderRequest,
+  type OrderRequestRow,
+  settleOrderRequest,
+} from "../db/queries/order-requests";
+import { findOrderByClientOid, type OrderJson, recordOrder } from "../db/queries/orders";
+import type { OrderRequestState } from "../db/schema/order-requests";
+import { InsufficientFundsError, InvalidOrderError, NotFoundError } from "../domain/exchange-errors";
+import {
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  normaliseOrderRequest,
+  OrderPendingError,
+  orderRequestHash,
+} from "../domain/order-request";
+import type { CreateOrderRequest } from "../exchanges/types";
+import type { OrderOutcome } from "./orders";
+import { type OrderClients, routeOrder } from "./trading-mode";
+
+/** Bounds of one manual order placement. */
+export interface PlacementLimits {
+  /** Longest wait for the exchange inside the request; past it the caller gets OrderPendingError. */
+  budgetMs: number;
+  /** A claim still pending after this long belongs to a request that died: a retry may take it over. */
+  staleAfterMs: number;
+}
+
+// Refusals that prove nothing was placed: replayed as they were to every retry with the same key.
+const REFUSALS = { InsufficientFundsError, InvalidOrderError, NotFoundError } as const;
+
+/**
+ * Places a manual order exactly once per client order id. The id is claimed in the database (with the hash of the
+ * normalised body) before the exchange is called, so of any number of concurrent or repeated requests one reaches
+ * the exchange; the others replay its result, or learn it is in progress. The same id with another body is a
+ * conflict. If the exchange does not answer within `budgetMs`, OrderPendingError says how to find the order.
+ */
+export async function placeManualOrder(
+  database: Database,
+  clients: OrderClients,
+  request: CreateOrderRequest,
+  limits: PlacementLimits,
+): Promise<OrderOutcome> {
+  const { clientOid, ...body } = request;
+  const claim = await claimOrderRequest(database.sql, {
+    clientOid,
+    bodyHash: orderRequestHash(body),
+    body: normaliseOrderRequest(body),
+    staleAfterMs: limits.staleAfterMs,
+  });
+  if (!claim.owned) return replay(database, claim.existing, orderRequestHash(body));
+  const placement = placeClaimed(database, clients, request);
+  // If the budget runs out first the placement goes on and settles the claim; its error is already recorded there.
+  placement.catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OrderPendingError(clientOid, limits.budgetMs)), limits.budgetMs);
+  });
+  try {
+    return await Promise.race([placement, budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The answer to a request whose client order id another request already claimed. */
+async function replay(database: Database, existing: OrderRequestRow, bodyHash: string): Promise<OrderOutcome> {
+  if (existing.body_hash !== bodyHash) throw new IdempotencyConflictError(existing.client_oid);
+  if (existing.state === "placed") {
+    const order = await findOrderByClientOid(database.sql, existing.client_oid);
+    if (order) return { order, replayed: true, mode: null, note: null };
+  }
+  if (existing.state === "rejected" && existing.error) throw refusal(existing.client_oid, existing.error);
+  throw new IdempotencyInProgressError(existing.client_oid);
+}
+
+/** The owner's work: an order already recorded under this id (placed before idempotency was stored) is replayed. */
+async function placeClaimed(database: Database, clients: OrderClients, request: CreateOrderRequest) {
+  const recorded = await findOrderByClientOid(database.sql, request.clientOid);
+  if (recorded) {
+    if (!sameOrder({ ...recorded, type: recorded.order_type }, request)) {
+      await settleOrderRequest(database.sql, request.clientOid, {
+        state: "rejected",
+        error: { name: "IdempotencyConflictError", message: "the client order id belongs to another order" },
+      });
+      throw new IdempotencyConflictError(request.clientOid);
+    }
+    await settleOrderRequest(database.sql, request.clientOid, {
+      state: "placed",
+      exchangeOrderId: recorded.exchange_order_id,
+    });
+    return { order: recorded, replayed: true, mode: null, note: null } satisfies OrderOutcome;
+  }
+  try {
+    const route = await routeOrder(database, clients);
+    const placed = await route.client.createOrder(request);
+    if (!sameOrder(placed, request)) throw new IdempotencyConflictError(request.clientOid);
+    const order = await recordOrder(database.sql, placed);
+    await settleOrderRequest(database.sql, request.clientOid, {
+      state: "placed",
+      exchangeOrderId: placed.exchangeOrderId,
+    });
+    await notifyChange(database.sql, "orders");
+    return { order, replayed: false, mode: route.live ? "LIVE" : "DRY_RUN", note: route.note } satisfies OrderOutcome;
+  } catch (error) {
+    const refused = error instanceof Error && error.name in REFUSALS;
+    const state = refused || error instanceof IdempotencyConflictError ? "rejected" : "retryable";
+    const stored = { name: error instanceof Error ? error.name : "Error", message: String((error as Error)?.message) };
+    // If the database is what failed, the claim stays pending until it is stale; a retry then takes it over.
+    await settleOrderRequest(database.sql, request.clientOid, { state, error: stored }).catch(() => {});
+    throw error;
+  }
+}
+
+function sameOrder(known: { symbol: string; side: string; type: string }, request: CreateOrderRequest): boolean {
+  return known.symbol === request.symbol && known.side === request.side && known.type === request.type;
+}
+
+function refusal(clientOid: string, error: { name: string; message: string }): Error {
+  if (error.name === "IdempotencyConflictError") return new IdempotencyConflictError(clientOid);
+  const Refusal = REFUSALS[error.name as keyof typeof REFUSALS] ?? InvalidOrderError;
+  return new Refusal(error.message);
+}
+
+/** What is known about a client order id: the recorded order, or the state of its request. */
+export interface OrderLookup {
+  client_order_id: string;
+  state: OrderRequestState;
+  order: OrderJson | null;
+  error: { name: string; message: string } | null;
+}
+
+/** Finds an order by client order id (manual, signal or synced), or the state of a request still unsettled. */
+export async function findByClientOrderId(database: Database, clientOid: string): Promise<OrderLookup | null> {
+  const [order, request] = await Promise.all([
+    findOrderByClientOid(database.sql, clientOid),
+    findOrderRequest(database.sql, clientOid),
+  ]);
+  if (order) return { client_order_id: clientOid, state: "placed", order, error: null };
+  if (!request) return null;
+  return { client_order_id: clientOid, state: request.state, order: null, error: request.error };
+}
+
+/** The placement bounds for a configuration: inside the request timeout; stale after the exchange's longest try. */
+export function placementLimits(config: {
+  REQUEST_TIMEOUT_MS: number;
+  EXCHANGE_TIMEOUT_MS: number;
+  EXCHANGE_RETRY_ATTEMPTS: number;
+  EXCHANGE_RETRY_MAX_MS: number;
+}): PlacementLimits {
+  const margin = Math.min(1000, Math.floor(config.REQUEST_TIMEOUT_MS / 10));
+  return {
+    budgetMs: Math.max(50, config.REQUEST_TIMEOUT_MS - margin),
+    staleAfterMs:
+      config.EXCHANGE_RETRY_ATTEMPTS * (config.EXCHANGE_TIMEOUT_MS + config.EXCHANGE_RETRY_MAX_MS) +
+      config.REQUEST_TIMEOUT_MS,
+  };
+}
