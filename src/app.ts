@@ -7,11 +7,14 @@ import { secureHeaders } from "hono/secure-headers";
 import { timeout } from "hono/timeout";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
+import { ExchangeError } from "./domain/exchange-errors";
 import type { ServiceControl } from "./domain/service-status";
 import type { ExchangeClient } from "./exchanges/types";
 import { ApiError, handleError, notFound } from "./http/errors";
+import { exchangeApiError } from "./http/exchange-errors";
 import { requestLog } from "./http/middleware/request-log";
 import { dashboardRoutes } from "./http/routes/dashboard";
+import { marketRoutes } from "./http/routes/market";
 import { metricsRoutes } from "./http/routes/metrics";
 import { servicesRoutes } from "./http/routes/services";
 import { systemRoutes } from "./http/routes/system";
@@ -21,6 +24,7 @@ import type { EventLoopLag } from "./lib/event-loop-lag";
 import type { Logger } from "./lib/logger";
 import type { MetricsRegistry } from "./lib/metrics";
 import { createDashboard, type DashboardCache } from "./services/dashboard";
+import { createMarketService } from "./services/market";
 
 /** Everything the HTTP app needs, built by the composition root (or a test). */
 export interface AppDeps {
@@ -88,9 +92,19 @@ export function createApp(deps: AppDeps) {
         log,
       }),
     )
-    .route("/", tradingApiRoutes({ config, database, exchange: deps.exchange, paperExchange: deps.paperExchange }));
+    .route("/", tradingApiRoutes({ config, database, exchange: deps.exchange, paperExchange: deps.paperExchange }))
+    .route(
+      "/api/market",
+      marketRoutes({
+        market: createMarketService({ exchange: deps.exchange, candleCacheMs: config.MARKET_CANDLE_CACHE_MS }),
+        auth: { apiToken: config.API_TOKEN, readToken: config.READ_TOKEN },
+        defaultTimeframe: config.SIGNAL_TIMEFRAME,
+      }),
+    );
 
-  app.onError(handleError(log));
+  const onError = handleError(log);
+  // An exchange failure that reaches the app (market reads) answers as the orders API does: 4xx, 502 or 503.
+  app.onError((err, c) => onError(err instanceof ExchangeError ? exchangeApiError(err) : err, c));
   app.notFound(notFound);
   return app;
 }

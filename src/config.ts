@@ -109,6 +109,7 @@ const schema = z
       .refine((v) => Number(v) <= 100, "must be at most 100")
       .default("1"),
     SIGNAL_MAX_AGE_S: int(10, 86_400).default(900),
+    MARKET_CANDLE_CACHE_MS: int(0, 3_600_000).default(10_000),
     WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
     TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
     TELEGRAM_CHAT_ID: z.string().min(1).optional(),

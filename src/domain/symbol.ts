@@ -6,3 +6,12 @@ export function splitSymbol(symbol: string): { base: string; quote: string } {
   const [base = "", quote = ""] = symbol.split("_");
   return { base, quote };
 }
+
+/** A well-formed symbol the exchange does not list: the caller's mistake (HTTP 400 `unknown_symbol`). */
+export class UnknownSymbolError extends Error {
+  override name = "UnknownSymbolError";
+  readonly code = "unknown_symbol";
+  constructor(readonly symbol: string) {
+    super(`${symbol} is not listed on the exchange`);
+  }
+}

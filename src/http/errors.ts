@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { UnknownSymbolError } from "../domain/symbol";
 import type { Logger } from "../lib/logger";
 
 /** A client-facing error with a stable code: `{"error":{"code","message","details"?}}`. */
@@ -44,6 +45,7 @@ export function handleError(log: Logger) {
     if (err instanceof ApiError) {
       return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
     }
+    if (err instanceof UnknownSymbolError) return c.json(errorBody(err.code, err.message), 400);
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
       return c.json(errorBody(CODES[status] ?? "error", err.message || "request failed"), status);
