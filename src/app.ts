@@ -7,11 +7,9 @@ import { secureHeaders } from "hono/secure-headers";
 import { timeout } from "hono/timeout";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
-import { ExchangeError } from "./domain/exchange-errors";
 import type { ServiceControl } from "./domain/service-status";
 import type { ExchangeClient } from "./exchanges/types";
 import { ApiError, handleError, notFound } from "./http/errors";
-import { exchangeApiError } from "./http/exchange-errors";
 import { requestLog } from "./http/middleware/request-log";
 import { dashboardRoutes } from "./http/routes/dashboard";
 import { marketRoutes } from "./http/routes/market";
@@ -68,7 +66,7 @@ export function createApp(deps: AppDeps) {
       bodyLimit({
         maxSize: config.BODY_LIMIT_BYTES,
         onError: () => {
-          throw new ApiError(413, "payload_too_large", `request body exceeds ${config.BODY_LIMIT_BYTES} bytes`);
+          throw new ApiError("payload_too_large", `request body exceeds ${config.BODY_LIMIT_BYTES} bytes`);
         },
       }),
     )
@@ -102,9 +100,7 @@ export function createApp(deps: AppDeps) {
       }),
     );
 
-  const onError = handleError(log);
-  // An exchange failure that reaches the app (market reads) answers as the orders API does: 4xx, 502 or 503.
-  app.onError((err, c) => onError(err instanceof ExchangeError ? exchangeApiError(err) : err, c));
+  app.onError(handleError(log));
   app.notFound(notFound);
   return app;
 }

@@ -1,28 +1,65 @@
 /**
- * The exchange error taxonomy. As in Freqtrade, the class says how to react:
- * - TemporaryExchangeError, RateLimitedError: retry with backoff (see src/exchanges/retry.ts);
- * - AuthenticationError: stop and report (retrying cannot help and may get the key banned);
- * - InsufficientFundsError, InvalidOrderError: reject this order, carry on with others;
- * - NotFoundError: the exchange does not know the order or symbol;
- * - ExchangeError itself: an unclassified exchange failure, not retried.
+ * The exchange error taxonomy. As in Freqtrade, the parent class is the reaction, and callers decide with
+ * `reactionTo` (or by catching the parent), never by listing siblings:
+ * - OrderRejectedError (insufficient funds, invalid order, unknown order): reject this order, carry on;
+ * - TemporaryExchangeError (rate limited, timeout, network): retry with backoff (see src/exchanges/retry.ts);
+ * - OperationalError (authentication): stop and report; retrying cannot help and may get the key banned;
+ * - ExchangeError itself: an unclassified exchange failure, not retried (rejected).
  * Adapters map their library's errors onto these classes in one place.
  */
+import { CodedError, type ErrorCode } from "./errors";
 
 /** Any failure reported by (or while talking to) an exchange. */
-export class ExchangeError extends Error {
+export class ExchangeError extends CodedError {
   override name = "ExchangeError";
+  constructor(message: string, options?: { cause?: unknown }, code: ErrorCode = "exchange_error") {
+    super(code, message, undefined, options);
+  }
+}
+
+/** The exchange refuses this order (or cancel) as given; others may still go through. */
+export class OrderRejectedError extends ExchangeError {
+  override name = "OrderRejectedError";
+  constructor(message: string, options?: { cause?: unknown }, code: ErrorCode = "invalid_order") {
+    super(message, options, code);
+  }
+}
+
+/** The account cannot pay for the order. */
+export class InsufficientFundsError extends OrderRejectedError {
+  override name = "InsufficientFundsError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, options, "insufficient_funds");
+  }
+}
+
+/** Bad quantity, price or symbol, or an order in a state that forbids the request (e.g. cancelling a filled one). */
+export class InvalidOrderError extends OrderRejectedError {
+  override name = "InvalidOrderError";
+}
+
+/** The exchange does not know this order (or symbol). */
+export class UnknownOrderError extends OrderRejectedError {
+  override name = "UnknownOrderError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, "not_found");
   }
 }
 
 /** Network failure, timeout, 5xx or maintenance: the same call may succeed later. */
 export class TemporaryExchangeError extends ExchangeError {
   override name = "TemporaryExchangeError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, "exchange_unavailable");
+  }
+
+  override get publicMessage(): string {
+    return `exchange unavailable: ${this.message}`;
+  }
 }
 
 /** The exchange throttled us; wait (at least `retryAfterMs` when known) and retry. */
-export class RateLimitedError extends ExchangeError {
+export class RateLimitedError extends TemporaryExchangeError {
   override name = "RateLimitedError";
   constructor(
     message: string,
@@ -33,27 +70,44 @@ export class RateLimitedError extends ExchangeError {
   }
 }
 
+/** The call did not answer in time. */
+export class ExchangeTimeoutError extends TemporaryExchangeError {
+  override name = "ExchangeTimeoutError";
+}
+
+/** The connection failed (refused, reset, DNS). */
+export class ExchangeNetworkError extends TemporaryExchangeError {
+  override name = "ExchangeNetworkError";
+}
+
+/** A failure a human must fix (keys, permissions): stop and report. */
+export class OperationalError extends ExchangeError {
+  override name = "OperationalError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options, "exchange_unavailable");
+  }
+}
+
 /** Bad or missing API keys, or a permission the key lacks. */
-export class AuthenticationError extends ExchangeError {
+export class AuthenticationError extends OperationalError {
   override name = "AuthenticationError";
+
+  override get publicMessage(): string {
+    return "the exchange refused the server's API keys";
+  }
 }
 
-/** The account cannot pay for the order. */
-export class InsufficientFundsError extends ExchangeError {
-  override name = "InsufficientFundsError";
-}
+/** How to react to a failure. */
+export type Reaction = "retry" | "reject" | "stop";
 
-/** The exchange refuses the order as given (bad quantity, price, symbol, or state for a cancel). */
-export class InvalidOrderError extends ExchangeError {
-  override name = "InvalidOrderError";
-}
-
-/** The exchange does not know this order (or symbol). */
-export class NotFoundError extends ExchangeError {
-  override name = "NotFoundError";
-}
-
-/** True for errors worth retrying with backoff: temporary failures and rate limiting. */
-export function isRetryable(error: unknown): error is TemporaryExchangeError | RateLimitedError {
-  return error instanceof TemporaryExchangeError || error instanceof RateLimitedError;
+/**
+ * The one decision over the taxonomy: stop for operational errors, retry temporary ones, reject the order (or the
+ * request) for the rest of the exchange's and the other coded errors. Anything else (a database hiccup, a bug)
+ * retries: the next cycle may succeed, and the failure is reported meanwhile.
+ */
+export function reactionTo(error: unknown): Reaction {
+  if (error instanceof OperationalError) return "stop";
+  if (error instanceof TemporaryExchangeError) return "retry";
+  if (error instanceof CodedError) return "reject";
+  return "retry";
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { CodedError } from "./errors";
 import { formatDecimal } from "./money";
 
 /** The fields of a manual order that decide what it asks for (the client order id aside). */
@@ -32,34 +33,43 @@ export function orderRequestHash(request: OrderRequestBody): string {
 }
 
 /** The client order id (idempotency key) was first used with a different request body. */
-export class IdempotencyConflictError extends Error {
+export class IdempotencyConflictError extends CodedError {
   override name = "IdempotencyConflictError";
-  readonly code = "idempotency_conflict";
   constructor(readonly clientOid: string) {
-    super(`Idempotency-Key ${clientOid} was already used with a different request body`);
+    super("idempotency_conflict", `Idempotency-Key ${clientOid} was already used with a different request body`);
   }
 }
 
 /** Another request with the same client order id is placing the order right now. */
-export class IdempotencyInProgressError extends Error {
+export class IdempotencyInProgressError extends CodedError {
   override name = "IdempotencyInProgressError";
-  readonly code = "idempotency_in_progress";
+  override readonly retryAfterS = 1;
   constructor(readonly clientOid: string) {
-    super(`a request with Idempotency-Key ${clientOid} is still in progress; retry shortly`);
+    super(
+      "idempotency_in_progress",
+      `a request with Idempotency-Key ${clientOid} is still in progress; retry shortly`,
+      {
+        client_order_id: clientOid,
+      },
+    );
   }
 }
 
 /** The exchange did not confirm within the request's budget: the order may still be placed, look it up. */
-export class OrderPendingError extends Error {
+export class OrderPendingError extends CodedError {
   override name = "OrderPendingError";
-  readonly code = "order_pending";
   constructor(
     readonly clientOid: string,
     budgetMs: number,
   ) {
     super(
+      "order_pending",
       `the exchange did not confirm the order within ${budgetMs} ms; it may still be placed: look it up by its ` +
         `client order id ${clientOid}, or repeat the request with Idempotency-Key: ${clientOid}`,
+      { client_order_id: clientOid, lookup: orderLookupPath(clientOid) },
     );
   }
 }
+
+/** Where a client finds an order by its client order id. */
+export const orderLookupPath = (clientOid: string) => `/api/orders/by-client-id/${clientOid}`;

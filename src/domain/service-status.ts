@@ -1,5 +1,6 @@
 /** Lifecycle states of a background service. */
-export const SERVICE_STATES = ["starting", "running", "stopped", "crashed", "standby"] as const;
+/** `failed`: a cycle hit an error a human must fix (e.g. refused credentials); it stays down until started again. */
+export const SERVICE_STATES = ["starting", "running", "stopped", "crashed", "standby", "failed"] as const;
 export type ServiceLifecycle = (typeof SERVICE_STATES)[number];
 
 /** What the supervisor reports about one background service. */

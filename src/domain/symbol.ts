@@ -1,3 +1,5 @@
+import { CodedError } from "./errors";
+
 /** A symbol in the exchange's form `BASE_QUOTE`, e.g. `BTC_USDT`. */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,12}_[A-Z0-9]{2,12}$/;
 
@@ -8,10 +10,9 @@ export function splitSymbol(symbol: string): { base: string; quote: string } {
 }
 
 /** A well-formed symbol the exchange does not list: the caller's mistake (HTTP 400 `unknown_symbol`). */
-export class UnknownSymbolError extends Error {
+export class UnknownSymbolError extends CodedError {
   override name = "UnknownSymbolError";
-  readonly code = "unknown_symbol";
   constructor(readonly symbol: string) {
-    super(`${symbol} is not listed on the exchange`);
+    super("unknown_symbol", `${symbol} is not listed on the exchange`);
   }
 }

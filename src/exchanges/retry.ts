@@ -1,4 +1,4 @@
-import { isRetryable, RateLimitedError, TemporaryExchangeError } from "../domain/exchange-errors";
+import { ExchangeError, ExchangeTimeoutError, RateLimitedError, reactionTo } from "../domain/exchange-errors";
 import type { ExchangeClient } from "./types";
 
 /** How exchange calls are bounded and retried. */
@@ -9,8 +9,13 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** No single wait is longer than this. */
   maxDelayMs: number;
-  /** Per-attempt timeout; an attempt that exceeds it fails as a TemporaryExchangeError. */
+  /** Per-attempt timeout; an attempt that exceeds it fails as an ExchangeTimeoutError (temporary). */
   timeoutMs: number;
+}
+
+/** True for an exchange failure worth retrying (temporary ones); anything else, bugs included, is thrown at once. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ExchangeError && reactionTo(error) === "retry";
 }
 
 /** What a retry loop needs from the outside world; replaced in tests. */
@@ -60,11 +65,11 @@ export async function retry<T>(
   }
 }
 
-/** Runs `call`, failing with a TemporaryExchangeError if it has not settled within `timeoutMs`. */
+/** Runs `call`, failing with an ExchangeTimeoutError if it has not settled within `timeoutMs`. */
 export async function withTimeout<T>(label: string, call: () => Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TemporaryExchangeError(`${label} timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new ExchangeTimeoutError(`${label} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     return await Promise.race([call(), expired]);

@@ -66,7 +66,7 @@ export interface ExchangeClient {
   fetchBalances(): Promise<Balance[]>;
   /** Orders still working (NEW, ACTIVE, PARTIALLY_FILLED), oldest first. */
   fetchOpenOrders(): Promise<ExchangeOrder[]>;
-  /** One order by its exchange id; throws NotFoundError if the exchange does not know it. */
+  /** One order by its exchange id; throws UnknownOrderError if the exchange does not know it. */
   fetchOrder(exchangeOrderId: string, symbol: string): Promise<ExchangeOrder>;
   /** A page of order history after `cursor` (null = from the beginning), oldest first, at most `limit` orders. */
   fetchOrderHistory(cursor: string | null, limit: number): Promise<OrderHistoryPage>;
@@ -78,7 +78,7 @@ export interface ExchangeClient {
   createOrder(request: CreateOrderRequest): Promise<ExchangeOrder>;
   /**
    * Cancels an open order and returns its new state. Safe to repeat: an already-cancelled order is returned as is.
-   * NotFoundError if unknown; InvalidOrderError if it already filled, expired or was rejected.
+   * UnknownOrderError if unknown; InvalidOrderError if it already filled, expired or was rejected.
    */
   cancelOrder(exchangeOrderId: string, symbol: string): Promise<ExchangeOrder>;
   /** Releases connections and timers. */

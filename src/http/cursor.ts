@@ -24,7 +24,7 @@ export function decodeCursor(cursor: string): KeysetPosition {
   }
   const result = position.safeParse(parsed);
   if (!result.success) {
-    throw new ApiError(400, "validation_failed", "invalid query", [{ path: "cursor", message: "invalid cursor" }]);
+    throw new ApiError("validation_failed", "invalid query", [{ path: "cursor", message: "invalid cursor" }]);
   }
   const [time, id] = result.data;
   return { time, id };

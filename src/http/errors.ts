@@ -1,54 +1,63 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { UnknownSymbolError } from "../domain/symbol";
+import { CodedError, type ErrorCode } from "../domain/errors";
 import type { Logger } from "../lib/logger";
 
-/** A client-facing error with a stable code: `{"error":{"code","message","details"?}}`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-    /** Headers the answer carries, e.g. Retry-After. */
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
+/** An error raised by the HTTP layer itself (auth, validation, body limits), coded like every other. */
+export class ApiError extends CodedError {
+  override name = "ApiError";
 }
 
-const CODES: Record<number, string> = {
-  400: "bad_request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  405: "method_not_allowed",
-  409: "conflict",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  422: "unprocessable",
-  429: "rate_limited",
-  503: "unavailable",
-  504: "timeout",
+/**
+ * The one code → status table. An order's own problems are 4xx (the caller can fix them); the exchange's are
+ * 502/503 (the caller can only retry later). For an HTTPException the first code with its status names it.
+ */
+export const STATUS_OF_CODE: Record<ErrorCode, ContentfulStatusCode> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unknown_symbol: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  idempotency_conflict: 409,
+  idempotency_in_progress: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  insufficient_funds: 422,
+  invalid_order: 422,
+  rate_limited: 429,
+  internal: 500,
+  exchange_error: 502,
+  unavailable: 503,
+  exchange_unavailable: 503,
+  timeout: 504,
+  order_pending: 504,
 };
+
+const CODE_OF_STATUS = new Map<number, ErrorCode>();
+for (const [code, status] of Object.entries(STATUS_OF_CODE) as [ErrorCode, ContentfulStatusCode][]) {
+  if (!CODE_OF_STATUS.has(status)) CODE_OF_STATUS.set(status, code);
+}
 
 /** The JSON error body every route answers with. */
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
-/** The app's one error handler: known errors keep their status, anything else is a logged 500. */
+/** The app's one error handler: coded errors get their table status, anything else is a logged 500. */
 export function handleError(log: Logger) {
   return function onError(err: Error, c: Context) {
-    if (err instanceof ApiError) {
-      return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
+    if (err instanceof CodedError) {
+      const headers = err.retryAfterS === undefined ? undefined : { "Retry-After": String(err.retryAfterS) };
+      return c.json(errorBody(err.code, err.publicMessage, err.details), STATUS_OF_CODE[err.code], headers);
     }
-    if (err instanceof UnknownSymbolError) return c.json(errorBody(err.code, err.message), 400);
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
-      return c.json(errorBody(CODES[status] ?? "error", err.message || "request failed"), status);
+      return c.json(errorBody(CODE_OF_STATUS.get(status) ?? "error", err.message || "request failed"), status);
     }
     log.error("unhandled error", { path: c.req.path, method: c.req.method, error: err, stack: err.stack });
     return c.json(errorBody("internal", "internal server error"), 500);

@@ -15,7 +15,7 @@ export function fieldErrors(error: { issues: readonly z.core.$ZodIssue[] }): { p
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {
     if (!result.success) {
-      throw new ApiError(400, "validation_failed", `invalid ${target}`, fieldErrors(result.error));
+      throw new ApiError("validation_failed", `invalid ${target}`, fieldErrors(result.error));
     }
   });
 }

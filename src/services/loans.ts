@@ -9,6 +9,7 @@ import {
   listLoans,
   updateLoan,
 } from "../db/queries/loans";
+import { Conflict, NotFound } from "../domain/errors";
 
 export type { LoanFields };
 
@@ -34,35 +35,37 @@ export async function getLoans({ db }: Database, active?: boolean): Promise<Loan
   return (await listLoans(db, active)).map(loanJson);
 }
 
-/** One loan, or null. */
-export async function getLoan({ db }: Database, id: number): Promise<LoanJson | null> {
+const noLoan = (id: number) => new NotFound(`no loan with id ${id}`);
+
+/** One loan; NotFound when there is none. */
+export async function getLoan({ db }: Database, id: number): Promise<LoanJson> {
   const loan = await findLoan(db, id);
-  return loan && loanJson(loan);
+  if (!loan) throw noLoan(id);
+  return loanJson(loan);
 }
 
-/** Records a loan the operator entered; null when the currency already has one. */
+/** Records a loan the operator entered; Conflict when the currency already has one. */
 export async function addLoan(
   database: Database,
   currency: string,
   fields: LoanFields & { borrowedAmount: string },
-): Promise<LoanJson | null> {
+): Promise<LoanJson> {
   const loan = await insertLoan(database.db, currency, fields);
-  if (!loan) return null;
+  if (!loan) throw new Conflict(`a loan in ${currency} already exists; change it instead`);
   await notifyChange(database.sql, "loans");
   return loanJson(loan);
 }
 
-/** Changes a loan; null when there is none. */
-export async function changeLoan(database: Database, id: number, fields: LoanFields): Promise<LoanJson | null> {
+/** Changes a loan; NotFound when there is none. */
+export async function changeLoan(database: Database, id: number, fields: LoanFields): Promise<LoanJson> {
   const loan = await updateLoan(database.db, id, fields);
-  if (!loan) return null;
+  if (!loan) throw noLoan(id);
   await notifyChange(database.sql, "loans");
   return loanJson(loan);
 }
 
-/** Deletes a loan; false when there is none. An auto-detected loan comes back while the balance stays negative. */
-export async function removeLoan(database: Database, id: number): Promise<boolean> {
-  const removed = await deleteLoan(database.db, id);
-  if (removed) await notifyChange(database.sql, "loans");
-  return removed;
+/** Deletes a loan; NotFound when there is none. An auto-detected loan comes back while the balance stays negative. */
+export async function removeLoan(database: Database, id: number): Promise<void> {
+  if (!(await deleteLoan(database.db, id))) throw noLoan(id);
+  await notifyChange(database.sql, "loans");
 }

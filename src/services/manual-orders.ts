@@ -8,7 +8,13 @@ import {
 } from "../db/queries/order-requests";
 import { findOrderByClientOid, type OrderJson, recordOrder } from "../db/queries/orders";
 import type { OrderRequestState } from "../db/schema/order-requests";
-import { InsufficientFundsError, InvalidOrderError, NotFoundError } from "../domain/exchange-errors";
+import { NotFound } from "../domain/errors";
+import {
+  InsufficientFundsError,
+  InvalidOrderError,
+  OrderRejectedError,
+  UnknownOrderError,
+} from "../domain/exchange-errors";
 import {
   IdempotencyConflictError,
   IdempotencyInProgressError,
@@ -18,7 +24,7 @@ import {
 } from "../domain/order-request";
 import type { CreateOrderRequest } from "../exchanges/types";
 import type { OrderOutcome } from "./orders";
-import { type OrderClients, routeOrder } from "./trading-mode";
+import { type OrderClients, requireClients, routeOrder } from "./trading-mode";
 
 /** Bounds of one manual order placement. */
 export interface PlacementLimits {
@@ -28,21 +34,29 @@ export interface PlacementLimits {
   staleAfterMs: number;
 }
 
-// Refusals that prove nothing was placed: replayed as they were to every retry with the same key.
-const REFUSALS = { InsufficientFundsError, InvalidOrderError, NotFoundError } as const;
+// Refusals prove nothing was placed: replayed as they were to every retry with the same key. By the stored name
+// (NotFoundError is the unknown order's name before the taxonomy was reshaped).
+const REFUSALS = {
+  InsufficientFundsError,
+  InvalidOrderError,
+  UnknownOrderError,
+  NotFoundError: UnknownOrderError,
+} as const;
 
 /**
  * Places a manual order exactly once per client order id. The id is claimed in the database (with the hash of the
  * normalised body) before the exchange is called, so of any number of concurrent or repeated requests one reaches
  * the exchange; the others replay its result, or learn it is in progress. The same id with another body is a
  * conflict. If the exchange does not answer within `budgetMs`, OrderPendingError says how to find the order.
+ * Without an exchange the answer is Unavailable.
  */
 export async function placeManualOrder(
   database: Database,
-  clients: OrderClients,
+  available: OrderClients | undefined,
   request: CreateOrderRequest,
   limits: PlacementLimits,
 ): Promise<OrderOutcome> {
+  const clients = requireClients(available);
   const { clientOid, ...body } = request;
   const claim = await claimOrderRequest(database.sql, {
     clientOid,
@@ -105,7 +119,7 @@ async function placeClaimed(database: Database, clients: OrderClients, request: 
     await notifyChange(database.sql, "orders");
     return { order, replayed: false, mode: route.live ? "LIVE" : "DRY_RUN", note: route.note } satisfies OrderOutcome;
   } catch (error) {
-    const refused = error instanceof Error && error.name in REFUSALS;
+    const refused = error instanceof OrderRejectedError;
     const state = refused || error instanceof IdempotencyConflictError ? "rejected" : "retryable";
     const stored = { name: error instanceof Error ? error.name : "Error", message: String((error as Error)?.message) };
     // If the database is what failed, the claim stays pending until it is stale; a retry then takes it over.
@@ -132,14 +146,17 @@ export interface OrderLookup {
   error: { name: string; message: string } | null;
 }
 
-/** Finds an order by client order id (manual, signal or synced), or the state of a request still unsettled. */
-export async function findByClientOrderId(database: Database, clientOid: string): Promise<OrderLookup | null> {
+/**
+ * Finds an order by client order id (manual, signal or synced), or the state of a request still unsettled;
+ * NotFound when neither exists.
+ */
+export async function findByClientOrderId(database: Database, clientOid: string): Promise<OrderLookup> {
   const [order, request] = await Promise.all([
     findOrderByClientOid(database.sql, clientOid),
     findOrderRequest(database.sql, clientOid),
   ]);
   if (order) return { client_order_id: clientOid, state: "placed", order, error: null };
-  if (!request) return null;
+  if (!request) throw new NotFound(`no order or order request with client order id ${clientOid}`);
   return { client_order_id: clientOid, state: request.state, order: null, error: request.error };
 }
 

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { NotFoundError, TemporaryExchangeError } from "../domain/exchange-errors";
+import { TemporaryExchangeError, UnknownOrderError } from "../domain/exchange-errors";
 import { UnknownSymbolError } from "../domain/symbol";
 import type { ExchangeClient, Timeframe } from "../exchanges/types";
 
@@ -51,7 +51,7 @@ export function createMarketService({
       const rows = await requireExchange(exchange)
         .fetchCandles(symbol, timeframe as Timeframe, Number(limit))
         .catch((error: unknown) => {
-          if (error instanceof NotFoundError) throw new UnknownSymbolError(symbol);
+          if (error instanceof UnknownOrderError) throw new UnknownSymbolError(symbol);
           throw error;
         });
       const body = {

@@ -1,8 +1,9 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import { findOrderByExchangeId, type OrderJson, recordOrder } from "../db/queries/orders";
-import type { ExchangeOrder } from "../domain/orders";
-import { type OrderClients, routeOrder } from "./trading-mode";
+import { Conflict, NotFound } from "../domain/errors";
+import { InvalidOrderError } from "../domain/exchange-errors";
+import { type OrderClients, requireClients, routeOrder } from "./trading-mode";
 
 /** What placing or cancelling an order returns. */
 export interface OrderOutcome {
@@ -14,19 +15,23 @@ export interface OrderOutcome {
   note: string | null;
 }
 
-/** The order of the mirror with this exchange order id (the symbol a cancel needs), or null. */
-export function findOrder(database: Database, exchangeOrderId: string): Promise<OrderJson | null> {
-  return findOrderByExchangeId(database.sql, exchangeOrderId);
-}
-
-/** Cancels an open order on the exchange it was routed to and records its new state. */
+/**
+ * Cancels an open order of the mirror on the exchange orders are routed to, and records its new state. NotFound
+ * when the mirror does not know the order; Conflict when it already filled, expired or was rejected.
+ */
 export async function cancelOrder(
   database: Database,
-  clients: OrderClients,
-  known: Pick<OrderJson, "exchange_order_id" | "symbol">,
+  available: OrderClients | undefined,
+  exchangeOrderId: string,
 ): Promise<OrderOutcome> {
+  const clients = requireClients(available);
+  const known = await findOrderByExchangeId(database.sql, exchangeOrderId);
+  if (!known) throw new NotFound(`no order with exchange order id ${exchangeOrderId}`);
   const route = await routeOrder(database, clients);
-  const cancelled: ExchangeOrder = await route.client.cancelOrder(known.exchange_order_id, known.symbol);
+  const cancelled = await route.client.cancelOrder(known.exchange_order_id, known.symbol).catch((error: unknown) => {
+    // The order's state forbids the cancel: a conflict with that state, not a bad request.
+    throw error instanceof InvalidOrderError ? new Conflict(error.message, { cause: error }) : error;
+  });
   const order = await recordOrder(database.sql, cancelled);
   await notifyChange(database.sql, "orders");
   return { order, replayed: false, mode: route.live ? "LIVE" : "DRY_RUN", note: route.note };

@@ -1,6 +1,7 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import { readLiveTrading, writeLiveTrading } from "../db/queries/settings";
+import { Unavailable } from "../domain/errors";
 import type { ExchangeClient } from "../exchanges/types";
 
 /** The exchange of the account, and the paper exchange orders go to while live trading is off. */
@@ -29,6 +30,12 @@ export function orderClients(exchange?: ExchangeClient, paperExchange?: Exchange
   if (!paper) return undefined;
   if (paper.live) throw new Error(`the paper exchange given (${paper.name}) is live`);
   return { exchange, paperExchange: paper };
+}
+
+/** The order clients, or Unavailable when this server has no exchange to send orders to. */
+export function requireClients(clients: OrderClients | undefined): OrderClients {
+  if (!clients) throw new Unavailable("no exchange is configured for this server");
+  return clients;
 }
 
 const LIVE_BUT_PAPER = "live_trading is on but the exchange is not live: orders go to the paper exchange";

@@ -10,6 +10,7 @@ import {
   type WatchlistFields,
   type WatchlistRow,
 } from "../db/queries/watchlist";
+import { Conflict, NotFound } from "../domain/errors";
 
 export type { WatchlistFields };
 
@@ -46,40 +47,42 @@ export async function listWatchlistItems({ db }: Database): Promise<WatchlistIte
   return (await listWatchlist(db)).map(({ item, market }) => watchlistItemJson(item, market));
 }
 
-/** One live item, or null. */
-export async function getWatchlistItem({ db }: Database, symbol: string): Promise<WatchlistItemJson | null> {
+const notWatched = (symbol: string) => new NotFound(`${symbol} is not on the watchlist`);
+
+/** One live item; NotFound when the symbol is not watched. */
+export async function getWatchlistItem({ db }: Database, symbol: string): Promise<WatchlistItemJson> {
   const row = await findWatchlistItem(db, symbol);
-  return row && watchlistItemJson(row.item, row.market);
+  if (!row) throw notWatched(symbol);
+  return watchlistItemJson(row.item, row.market);
 }
 
-/** Adds a symbol with the configured throttling defaults; null when it is already watched. */
+/** Adds a symbol with the configured throttling defaults; Conflict when it is already watched. */
 export async function addWatchlistItem(
   database: Database,
   symbol: string,
   fields: WatchlistFields,
   defaults: { cooldownSeconds: number; minPriceChangePct: string },
-): Promise<WatchlistItemJson | null> {
+): Promise<WatchlistItemJson> {
   const item = await insertWatchlistItem(database.db, symbol, { ...defaults, ...fields });
-  if (!item) return null;
+  if (!item) throw new Conflict(`${symbol} is already on the watchlist`);
   await notifyChange(database.sql, "watchlist");
   return watchlistItemJson(item, null);
 }
 
-/** Changes the given fields of a live item; null when the symbol is not watched. */
+/** Changes the given fields of a live item; NotFound when the symbol is not watched. */
 export async function changeWatchlistItem(
   database: Database,
   symbol: string,
   fields: WatchlistFields,
-): Promise<WatchlistItemJson | null> {
+): Promise<WatchlistItemJson> {
   const item = await updateWatchlistItem(database.db, symbol, fields);
-  if (!item) return null;
+  if (!item) throw notWatched(symbol);
   await notifyChange(database.sql, "watchlist");
   return getWatchlistItem(database, symbol);
 }
 
-/** Soft-deletes a live item; false when the symbol is not watched. */
-export async function removeWatchlistItem(database: Database, symbol: string, at: Date): Promise<boolean> {
-  const removed = await softDeleteWatchlistItem(database.db, symbol, at);
-  if (removed) await notifyChange(database.sql, "watchlist");
-  return removed;
+/** Soft-deletes a live item; NotFound when the symbol is not watched. */
+export async function removeWatchlistItem(database: Database, symbol: string, at: Date): Promise<void> {
+  if (!(await softDeleteWatchlistItem(database.db, symbol, at))) throw notWatched(symbol);
+  await notifyChange(database.sql, "watchlist");
 }

@@ -25,6 +25,8 @@ export const fromWorkerMessage = z.discriminatedUnion("type", [
     ok: z.boolean(),
     error: z.string().optional(),
   }),
+  /** The service stopped itself on an error that retrying cannot fix; a `stopped` message follows. */
+  z.object({ type: z.literal("failed"), reason: z.string() }),
   z.object({ type: z.literal("stopped") }),
 ]);
 

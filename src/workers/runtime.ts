@@ -1,6 +1,7 @@
 import type { Config, ServiceName } from "../config";
 import { createDatabase, type Database } from "../db/client";
 import { recordServiceRun } from "../db/queries/service-state";
+import { reactionTo } from "../domain/exchange-errors";
 import { createLogger, type Logger } from "../lib/logger";
 import { Leadership } from "./leadership";
 import { type FromWorkerMessage, type InitMessage, toWorkerMessage } from "./protocol";
@@ -116,6 +117,11 @@ export function runWorker(definition: WorkerDefinition): void {
         log.error("cycle failed", { error, failures });
         post({ type: "run", startedAt, finishedAt: Date.now(), ok: false, error: message });
         await recordServiceRun(database.sql, definition.name, { startedAt, ok: false, error: message }).catch(() => {});
+        if (reactionTo(error) === "stop") {
+          log.error("stopping: the error needs a human (started again through the API)", { error: message });
+          post({ type: "failed", reason: message });
+          break;
+        }
       }
       await sleep(definition.intervalMs(config) * Math.min(2 ** failures, MAX_BACKOFF_FACTOR));
     }

@@ -43,6 +43,8 @@ interface ServiceHandle {
   lastHeartbeat: number;
   startedAt: number;
   restartTimer?: Timer;
+  /** Why the service stopped itself (state `failed`), until it is started again. */
+  failure?: string;
   stopped?: () => void;
 }
 
@@ -99,6 +101,7 @@ export class Supervisor implements ServiceStatusSource {
     if (handle.wanted) return;
     handle.wanted = true;
     handle.crashes = 0;
+    handle.failure = undefined;
     this.spawn(handle);
   }
 
@@ -198,8 +201,19 @@ export class Supervisor implements ServiceStatusSource {
         else handle.lastError = message.error ?? "cycle failed";
         if (Date.now() - handle.startedAt > this.o.stableAfterMs) handle.crashes = 0;
         break;
+      case "failed":
+        // Not restarted: wanted again only when someone starts it.
+        handle.wanted = false;
+        handle.failure = message.reason;
+        handle.lastError = message.reason;
+        this.setState(handle, "failed");
+        this.o.log.error("service failed; start it again once fixed", {
+          service: handle.definition.name,
+          reason: message.reason,
+        });
+        break;
       case "stopped":
-        this.finish(handle, "stopped");
+        this.finish(handle, handle.failure ? "failed" : "stopped");
         break;
     }
   }
@@ -208,7 +222,7 @@ export class Supervisor implements ServiceStatusSource {
   private finish(handle: ServiceHandle, reason: string): void {
     const worker = handle.worker;
     handle.worker = undefined;
-    this.setState(handle, "stopped");
+    this.setState(handle, handle.failure ? "failed" : "stopped");
     if (worker) worker.terminate();
     this.o.log.info("service stopped", { service: handle.definition.name, reason });
     handle.stopped?.();

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import Big from "big.js";
-import { InsufficientFundsError, InvalidOrderError, NotFoundError } from "../../src/domain/exchange-errors";
+import { InsufficientFundsError, InvalidOrderError, UnknownOrderError } from "../../src/domain/exchange-errors";
 import type { Balance, ExchangeOrder } from "../../src/domain/orders";
 import type { ExchangeClient } from "../../src/exchanges/types";
 
@@ -115,7 +115,7 @@ export function runExchangeContract(name: string, makeSubject: () => Promise<Con
             if (i > 0) expect(candle.time - (candles[i - 1]?.time ?? 0)).toBe(length);
           });
         }
-        await expect(client.fetchCandles("NOPE_USDT", "1m", 10)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(client.fetchCandles("NOPE_USDT", "1m", 10)).rejects.toBeInstanceOf(UnknownOrderError);
       }),
     );
 
@@ -243,10 +243,10 @@ export function runExchangeContract(name: string, makeSubject: () => Promise<Con
     );
 
     test(
-      "unknown orders are NotFoundError",
+      "unknown orders are UnknownOrderError",
       withSubject(async ({ client, symbol }) => {
-        await expect(client.fetchOrder("424242424242", symbol)).rejects.toBeInstanceOf(NotFoundError);
-        await expect(client.cancelOrder("424242424242", symbol)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(client.fetchOrder("424242424242", symbol)).rejects.toBeInstanceOf(UnknownOrderError);
+        await expect(client.cancelOrder("424242424242", symbol)).rejects.toBeInstanceOf(UnknownOrderError);
       }),
     );
 

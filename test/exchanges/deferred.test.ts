@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { NotFoundError } from "../../src/domain/exchange-errors";
+import { UnknownOrderError } from "../../src/domain/exchange-errors";
 import { deferredExchangeClient } from "../../src/exchanges/deferred";
 import type { ExchangeClient } from "../../src/exchanges/types";
 
@@ -28,7 +28,7 @@ describe("deferredExchangeClient", () => {
 
   test("a failed creation surfaces on the calls, not as an unhandled rejection", async () => {
     const deferred = deferredExchangeClient({ name: "cryptocom", live: true }, async () => {
-      throw new NotFoundError("no such exchange");
+      throw new UnknownOrderError("no such exchange");
     });
     await expect(deferred.fetchTickers(["BTC_USDT"])).rejects.toThrow("no such exchange");
     await deferred.close();

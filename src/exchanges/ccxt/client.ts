@@ -4,7 +4,7 @@
  */
 import type * as Ccxt from "ccxt";
 import type { Exchange, Order } from "ccxt";
-import { ExchangeError, InvalidOrderError, NotFoundError } from "../../domain/exchange-errors";
+import { ExchangeError, InvalidOrderError, OrderRejectedError, UnknownOrderError } from "../../domain/exchange-errors";
 import { Big, formatDecimal, parsePositiveDecimal } from "../../domain/money";
 import type { Balance, ExchangeOrder } from "../../domain/orders";
 import type { Candle, CreateOrderRequest, ExchangeClient, OrderHistoryPage, Ticker, Timeframe } from "../types";
@@ -98,7 +98,7 @@ class CcxtExchange implements ExchangeClient {
 
   async fetchOrder(exchangeOrderId: string, symbol: string): Promise<ExchangeOrder> {
     const ccxtSymbol = this.market(symbol);
-    if (!ccxtSymbol) throw new NotFoundError(`unknown symbol ${JSON.stringify(symbol)}`);
+    if (!ccxtSymbol) throw new UnknownOrderError(`unknown symbol ${JSON.stringify(symbol)}`);
     return toExchangeOrder(await this.call(() => this.exchange.fetchOrder(exchangeOrderId, ccxtSymbol)));
   }
 
@@ -156,7 +156,7 @@ class CcxtExchange implements ExchangeClient {
 
   async fetchCandles(symbol: string, timeframe: Timeframe, limit: number): Promise<Candle[]> {
     const ccxtSymbol = this.market(symbol);
-    if (!ccxtSymbol) throw new NotFoundError(`unknown symbol ${JSON.stringify(symbol)}`);
+    if (!ccxtSymbol) throw new UnknownOrderError(`unknown symbol ${JSON.stringify(symbol)}`);
     const rows = await this.call(() => this.exchange.fetchOHLCV(ccxtSymbol, timeframe, undefined, limit));
     return toCandles(rows).slice(-limit);
   }
@@ -240,11 +240,11 @@ class CcxtExchange implements ExchangeClient {
   /** Cancels; a repeat (or an order the exchange already cancelled) returns the cancelled order. */
   async cancelOrder(exchangeOrderId: string, symbol: string): Promise<ExchangeOrder> {
     const ccxtSymbol = this.market(symbol);
-    if (!ccxtSymbol) throw new NotFoundError(`unknown symbol ${JSON.stringify(symbol)}`);
+    if (!ccxtSymbol) throw new UnknownOrderError(`unknown symbol ${JSON.stringify(symbol)}`);
     try {
       await this.call(() => this.exchange.cancelOrder(exchangeOrderId, ccxtSymbol));
     } catch (error) {
-      if (!(error instanceof InvalidOrderError || error instanceof NotFoundError)) throw error;
+      if (!(error instanceof OrderRejectedError)) throw error;
       // The exchange refused: learn why from the order itself.
       const current = await this.fetchOrder(exchangeOrderId, symbol);
       if (current.status === "CANCELLED") return current;

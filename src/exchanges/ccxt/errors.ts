@@ -5,11 +5,13 @@ import type * as Ccxt from "ccxt";
 import {
   AuthenticationError,
   ExchangeError,
+  ExchangeNetworkError,
+  ExchangeTimeoutError,
   InsufficientFundsError,
   InvalidOrderError,
-  NotFoundError,
   RateLimitedError,
   TemporaryExchangeError,
+  UnknownOrderError,
 } from "../../domain/exchange-errors";
 
 type CcxtModule = typeof Ccxt;
@@ -20,7 +22,7 @@ export function mapCcxtError(ccxt: CcxtModule, error: unknown): unknown {
   const message = error.message;
   const options = { cause: error };
   // Most specific first: ccxt's classes form a hierarchy (OrderNotFound is an InvalidOrder, and so on).
-  if (error instanceof ccxt.OrderNotFound) return new NotFoundError(message, options);
+  if (error instanceof ccxt.OrderNotFound) return new UnknownOrderError(message, options);
   if (error instanceof ccxt.InsufficientFunds) return new InsufficientFundsError(message, options);
   if (error instanceof ccxt.InvalidOrder || error instanceof ccxt.BadSymbol) {
     return new InvalidOrderError(message, options);
@@ -29,8 +31,10 @@ export function mapCcxtError(ccxt: CcxtModule, error: unknown): unknown {
   if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) {
     return new RateLimitedError(message, undefined, options);
   }
-  // NetworkError covers RequestTimeout, ExchangeNotAvailable, OnMaintenance and InvalidNonce; BadResponse is a
-  // garbled answer. All may succeed on a later attempt.
+  if (error instanceof ccxt.RequestTimeout) return new ExchangeTimeoutError(message, options);
+  // A plain NetworkError is a failed connection; its other subclasses (ExchangeNotAvailable, OnMaintenance,
+  // InvalidNonce) and BadResponse (a garbled answer) are temporary too: all may succeed on a later attempt.
+  if (error.constructor === ccxt.NetworkError) return new ExchangeNetworkError(message, options);
   if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse) {
     return new TemporaryExchangeError(message, options);
   }
@@ -52,7 +56,8 @@ export function errorForHttpStatus(
   const detail = `${label}: HTTP ${status} ${body.slice(0, 200)}`;
   if (status === 429) return new RateLimitedError(detail, retryAfterMs(headers["Retry-After"]));
   if (status === 401) return new AuthenticationError(detail);
-  if (status === 408 || status >= 500) return new TemporaryExchangeError(detail);
+  if (status === 408) return new ExchangeTimeoutError(detail);
+  if (status >= 500) return new TemporaryExchangeError(detail);
   return undefined;
 }
 

@@ -7,7 +7,12 @@
  * same whether the calls come every second or after a week, and needs no background timer.
  */
 import type { Sql } from "../../db/client";
-import { ExchangeError, InsufficientFundsError, InvalidOrderError, NotFoundError } from "../../domain/exchange-errors";
+import {
+  ExchangeError,
+  InsufficientFundsError,
+  InvalidOrderError,
+  UnknownOrderError,
+} from "../../domain/exchange-errors";
 import { Big, formatDecimal } from "../../domain/money";
 import { type Balance, type ExchangeOrder, isOpenStatus } from "../../domain/orders";
 import type { Candle, CreateOrderRequest, ExchangeClient, OrderHistoryPage, Ticker, Timeframe } from "../types";
@@ -91,7 +96,7 @@ class PaperExchange implements ExchangeClient {
 
   private requirePath(symbol: string): PricePath {
     const path = this.path(symbol);
-    if (!path) throw new NotFoundError(`unknown symbol ${JSON.stringify(symbol)}`);
+    if (!path) throw new UnknownOrderError(`unknown symbol ${JSON.stringify(symbol)}`);
     return path;
   }
 
@@ -177,7 +182,7 @@ class PaperExchange implements ExchangeClient {
   async fetchOrder(exchangeOrderId: string, _symbol: string): Promise<ExchangeOrder> {
     await this.matchRestingOrders();
     const row = await selectOrder(this.sql, exchangeOrderId);
-    if (!row) throw new NotFoundError(`order ${exchangeOrderId} not found`);
+    if (!row) throw new UnknownOrderError(`order ${exchangeOrderId} not found`);
     return toExchangeOrder(row);
   }
 
@@ -295,7 +300,7 @@ class PaperExchange implements ExchangeClient {
     const row = await this.sql.begin(async (tx) => {
       await this.matchInTransaction(tx, now);
       const current = await selectOrder(tx, exchangeOrderId);
-      if (!current) throw new NotFoundError(`order ${exchangeOrderId} not found`);
+      if (!current) throw new UnknownOrderError(`order ${exchangeOrderId} not found`);
       if (current.status === "CANCELLED") return current;
       if (!isOpenStatus(current.status)) {
         throw new InvalidOrderError(`order ${exchangeOrderId} is ${current.status} and cannot be cancelled`);

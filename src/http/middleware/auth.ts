@@ -30,7 +30,7 @@ export function apiAuth({ apiToken, readToken, tickets, readPosts }: ApiAuthOpti
       const ticket = c.req.query("ticket");
       if (ticket !== undefined) {
         if (tickets.verify(ticket, c.req.path)) return next();
-        throw new ApiError(401, "unauthorized", "invalid or expired stream ticket; ask for a new one");
+        throw new ApiError("unauthorized", "invalid or expired stream ticket; ask for a new one");
       }
     }
     return checkToken(c, next, isRead);
@@ -38,13 +38,13 @@ export function apiAuth({ apiToken, readToken, tickets, readPosts }: ApiAuthOpti
 
   async function checkToken(c: Context, next: Next, isRead: boolean) {
     if (!isRead && !apiToken) {
-      throw new ApiError(403, "forbidden", "changes are disabled: API_TOKEN is not configured on the server");
+      throw new ApiError("forbidden", "changes are disabled: API_TOKEN is not configured on the server");
     }
     const presented = bearerToken(c);
     const [isApi, isReadToken] = await Promise.all([matches(apiToken, presented), matches(readToken, presented)]);
     if (isApi || (isRead && isReadToken)) return next();
-    if (isReadToken) throw new ApiError(403, "forbidden", "the read token cannot make changes; use API_TOKEN");
-    throw new ApiError(401, "unauthorized", "invalid bearer token");
+    if (isReadToken) throw new ApiError("forbidden", "the read token cannot make changes; use API_TOKEN");
+    throw new ApiError("unauthorized", "invalid bearer token");
   }
 }
 
@@ -53,7 +53,7 @@ function bearerToken(c: Context): string {
   const token = header ? BEARER.exec(header)?.[1] : undefined;
   if (!token) {
     c.header("WWW-Authenticate", 'Bearer realm="atp"');
-    throw new ApiError(401, "unauthorized", "missing or malformed Authorization: Bearer <token> header");
+    throw new ApiError("unauthorized", "missing or malformed Authorization: Bearer <token> header");
   }
   return token;
 }

@@ -8,11 +8,7 @@ export function requireJson(): MiddlewareHandler {
   return async function requireJsonMiddleware(c, next) {
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
     if (!JSON_MEDIA_TYPE.test(mediaType)) {
-      throw new ApiError(
-        415,
-        "unsupported_media_type",
-        "the request body must be JSON (Content-Type: application/json)",
-      );
+      throw new ApiError("unsupported_media_type", "the request body must be JSON (Content-Type: application/json)");
     }
     await next();
   };

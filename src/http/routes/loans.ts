@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { addLoan, changeLoan, getLoan, getLoans, type LoanFields, removeLoan } from "../../services/loans";
-import { ApiError } from "../errors";
 import { booleanQuery, decimalField, percentField } from "../fields";
 import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { requireJson } from "../middleware/require-json";
@@ -39,8 +38,6 @@ function toFields(body: z.infer<typeof settableSchema>): LoanFields {
   };
 }
 
-const noLoan = (id: number) => new ApiError(404, "not_found", `no loan with id ${id}`);
-
 /** Loans CRUD: `/api/loans`, `/api/loans/:id` (interest_rate is a yearly percentage). */
 export function loansRoutes({ database, auth }: LoansRoutesDeps) {
   return new Hono()
@@ -51,14 +48,10 @@ export function loansRoutes({ database, auth }: LoansRoutesDeps) {
     .post("/", requireJson(), validate("json", createBody), async (c) => {
       const { currency, borrowed_amount, ...rest } = c.req.valid("json");
       const loan = await addLoan(database, currency, { ...toFields(rest), borrowedAmount: borrowed_amount });
-      if (!loan) throw new ApiError(409, "conflict", `a loan in ${currency} already exists; change it instead`);
       return c.json(loan, 201);
     })
     .get("/:id", validate("param", idParam), async (c) => {
-      const { id } = c.req.valid("param");
-      const loan = await getLoan(database, id);
-      if (!loan) throw noLoan(id);
-      return c.json(loan);
+      return c.json(await getLoan(database, c.req.valid("param").id));
     })
     .on(
       ["PUT", "PATCH"],
@@ -67,15 +60,11 @@ export function loansRoutes({ database, auth }: LoansRoutesDeps) {
       requireJson(),
       validate("json", updateBody),
       async (c) => {
-        const { id } = c.req.valid("param");
-        const loan = await changeLoan(database, id, toFields(c.req.valid("json")));
-        if (!loan) throw noLoan(id);
-        return c.json(loan);
+        return c.json(await changeLoan(database, c.req.valid("param").id, toFields(c.req.valid("json"))));
       },
     )
     .delete("/:id", validate("param", idParam), async (c) => {
-      const { id } = c.req.valid("param");
-      if (!(await removeLoan(database, id))) throw noLoan(id);
+      await removeLoan(database, c.req.valid("param").id);
       return c.body(null, 204);
     });
 }

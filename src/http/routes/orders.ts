@@ -2,14 +2,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { listOpenOrders, listOrderHistory } from "../../db/queries/orders";
-import { InvalidOrderError } from "../../domain/exchange-errors";
 import { ORDER_SIDES, ORDER_STATUSES } from "../../domain/orders";
 import { findByClientOrderId, type PlacementLimits, placeManualOrder } from "../../services/manual-orders";
-import { cancelOrder, findOrder } from "../../services/orders";
+import { cancelOrder } from "../../services/orders";
 import type { OrderClients } from "../../services/trading-mode";
 import { decodeCursor, encodeCursor } from "../cursor";
-import { ApiError } from "../errors";
-import { withExchangeErrors } from "../exchange-errors";
 import { decimalField, limitField, symbolField } from "../fields";
 import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { requireJson } from "../middleware/require-json";
@@ -79,10 +76,6 @@ const clientOidParam = z.strictObject({
 
 /** Orders: open and history lists (keyset pages), manual orders (idempotent), cancel. */
 export function ordersRoutes({ database, auth, clients, limits }: OrdersRoutesDeps) {
-  const exchange = () => {
-    if (!clients) throw new ApiError(503, "unavailable", "no exchange is configured for this server");
-    return clients;
-  };
   return new Hono()
     .use(apiAuth(auth))
     .get("/open", validate("query", openQuery), async (c) => {
@@ -97,10 +90,7 @@ export function ordersRoutes({ database, auth, clients, limits }: OrdersRoutesDe
       return c.json({ orders: page.orders, next_cursor: page.next ? encodeCursor(page.next) : null });
     })
     .get("/by-client-id/:id", validate("param", clientOidParam), async (c) => {
-      const { id } = c.req.valid("param");
-      const found = await findByClientOrderId(database, id);
-      if (!found) throw new ApiError(404, "not_found", `no order or order request with client order id ${id}`);
-      return c.json(found);
+      return c.json(await findByClientOrderId(database, c.req.valid("param").id));
     })
     .post("/", validate("header", orderHeaders), requireJson(), validate("json", orderBody), async (c) => {
       const body = c.req.valid("json");
@@ -108,25 +98,11 @@ export function ordersRoutes({ database, auth, clients, limits }: OrdersRoutesDe
       const clientOid = c.req.valid("header")["idempotency-key"] ?? `api-${crypto.randomUUID().replaceAll("-", "")}`;
       // Every answer from here on, errors and timeouts included, names the order a client can look up.
       c.header("Client-Order-Id", clientOid);
-      const clientsNow = exchange();
-      const outcome = await withExchangeErrors(() =>
-        placeManualOrder(database, clientsNow, { ...body, clientOid }, limits),
-      );
+      const outcome = await placeManualOrder(database, clients, { ...body, clientOid }, limits);
       if (outcome.replayed) c.header("Idempotent-Replayed", "true");
       return c.json({ ...outcome, client_order_id: clientOid }, outcome.replayed ? 200 : 201);
     })
     .post("/:id/cancel", validate("param", orderParam), async (c) => {
-      const { id } = c.req.valid("param");
-      const clientsNow = exchange();
-      const known = await findOrder(database, id);
-      if (!known) throw new ApiError(404, "not_found", `no order with exchange order id ${id}`);
-      const outcome = await withExchangeErrors(() =>
-        cancelOrder(database, clientsNow, known).catch((error) => {
-          // The order already filled, expired or was rejected: a state conflict, not a bad request.
-          if (error instanceof InvalidOrderError) throw new ApiError(409, "conflict", error.message);
-          throw error;
-        }),
-      );
-      return c.json(outcome);
+      return c.json(await cancelOrder(database, clients, c.req.valid("param").id));
     });
 }

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Sql } from "../../db/client";
+import { NotFound } from "../../domain/errors";
 import type { ServiceControl } from "../../domain/service-status";
-import { ApiError } from "../errors";
 import { apiAuth } from "../middleware/auth";
 import { validate } from "../validation";
 
@@ -32,7 +32,7 @@ export function servicesRoutes({ sql, services, apiToken, readToken }: ServicesR
     .post("/api/services/:name/:action", params, async (c) => {
       const { name, action } = c.req.valid("param");
       if (!services.names().includes(name)) {
-        throw new ApiError(404, "not_found", `unknown service ${name}; known: ${services.names().join(", ")}`);
+        throw new NotFound(`unknown service ${name}; known: ${services.names().join(", ")}`);
       }
       if (action === "start") services.start(name);
       else await services.stop(name);

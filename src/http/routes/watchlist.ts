@@ -9,7 +9,6 @@ import {
   removeWatchlistItem,
   type WatchlistFields,
 } from "../../services/watchlist";
-import { ApiError } from "../errors";
 import { decimalField, percentField, symbolField } from "../fields";
 import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { requireJson } from "../middleware/require-json";
@@ -55,8 +54,6 @@ function toFields(body: Settable): WatchlistFields {
   };
 }
 
-const notWatched = (symbol: string) => new ApiError(404, "not_found", `${symbol} is not on the watchlist`);
-
 /** Watchlist CRUD: `/api/watchlist` and `/api/watchlist/:symbol` (delete is soft). */
 export function watchlistRoutes({ database, auth, defaults, now = () => new Date() }: WatchlistRoutesDeps) {
   return new Hono()
@@ -64,15 +61,10 @@ export function watchlistRoutes({ database, auth, defaults, now = () => new Date
     .get("/", async (c) => c.json({ watchlist: await listWatchlistItems(database) }))
     .post("/", requireJson(), validate("json", createBody), async (c) => {
       const { symbol, ...rest } = c.req.valid("json");
-      const item = await addWatchlistItem(database, symbol, toFields(rest), defaults);
-      if (!item) throw new ApiError(409, "conflict", `${symbol} is already on the watchlist`);
-      return c.json(item, 201);
+      return c.json(await addWatchlistItem(database, symbol, toFields(rest), defaults), 201);
     })
     .get("/:symbol", validate("param", symbolParam), async (c) => {
-      const { symbol } = c.req.valid("param");
-      const item = await getWatchlistItem(database, symbol);
-      if (!item) throw notWatched(symbol);
-      return c.json(item);
+      return c.json(await getWatchlistItem(database, c.req.valid("param").symbol));
     })
     .on(
       ["PUT", "PATCH"],
@@ -81,15 +73,11 @@ export function watchlistRoutes({ database, auth, defaults, now = () => new Date
       requireJson(),
       validate("json", updateBody),
       async (c) => {
-        const { symbol } = c.req.valid("param");
-        const item = await changeWatchlistItem(database, symbol, toFields(c.req.valid("json")));
-        if (!item) throw notWatched(symbol);
-        return c.json(item);
+        return c.json(await changeWatchlistItem(database, c.req.valid("param").symbol, toFields(c.req.valid("json"))));
       },
     )
     .delete("/:symbol", validate("param", symbolParam), async (c) => {
-      const { symbol } = c.req.valid("param");
-      if (!(await removeWatchlistItem(database, symbol, now()))) throw notWatched(symbol);
+      await removeWatchlistItem(database, c.req.valid("param").symbol, now());
       return c.body(null, 204);
     });
 }

@@ -1,7 +1,7 @@
 import { notifyChange } from "../../db/changes";
 import type { Sql } from "../../db/client";
 import { openOrderKeys, upsertExchangeOrders } from "../../db/queries/exchange-orders";
-import { NotFoundError } from "../../domain/exchange-errors";
+import { UnknownOrderError } from "../../domain/exchange-errors";
 import type { ExchangeOrder } from "../../domain/orders";
 import type { ExchangeClient } from "../../exchanges/types";
 import type { Logger } from "../../lib/logger";
@@ -20,7 +20,7 @@ export async function reconcileOpenOrders(sql: Sql, exchange: ExchangeClient, lo
     try {
       resolved.push(await exchange.fetchOrder(exchange_order_id, symbol));
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (!(error instanceof UnknownOrderError)) throw error;
       // Unknown to the exchange: keep the row as it is and look again next cycle.
       log.warn("open order unknown to the exchange", { exchange_order_id, symbol });
     }

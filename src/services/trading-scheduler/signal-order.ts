@@ -10,14 +10,7 @@ import {
   openPositions,
 } from "../../db/queries/signal-orders";
 import { watchlistCooldown } from "../../db/queries/watchlist";
-import {
-  AuthenticationError,
-  ExchangeError,
-  InsufficientFundsError,
-  InvalidOrderError,
-  isRetryable,
-  NotFoundError,
-} from "../../domain/exchange-errors";
+import { ExchangeError, reactionTo } from "../../domain/exchange-errors";
 import { quantityDecimalsFor, type SizedOrder, sizeSignalOrder } from "../../domain/order-sizing";
 import type { Balance } from "../../domain/orders";
 import { STABLECOINS } from "../../domain/portfolio";
@@ -123,21 +116,17 @@ export async function placeSignalOrder(deps: TradingSchedulerDeps, signal: Claim
     });
     return "placed";
   } catch (error) {
-    if (
-      error instanceof InsufficientFundsError ||
-      error instanceof InvalidOrderError ||
-      error instanceof NotFoundError
-    ) {
-      return end("failed", `${error.name}: ${error.message}`);
+    // Only the exchange's failures are this signal's; anything else fails the cycle.
+    if (!(error instanceof ExchangeError)) throw error;
+    switch (reactionTo(error)) {
+      case "reject":
+        return end("failed", `${error.name}: ${error.message}`);
+      case "retry":
+        log.warn("signal order deferred: exchange unavailable", { signal_id: signal.id, error });
+        return "retry";
+      case "stop":
+        throw error;
     }
-    if (isRetryable(error)) {
-      log.warn("signal order deferred: exchange unavailable", { signal_id: signal.id, error });
-      return "retry";
-    }
-    if (error instanceof ExchangeError && !(error instanceof AuthenticationError)) {
-      return end("failed", `${error.name}: ${error.message}`);
-    }
-    throw error;
   }
 }
 
