@@ -23,19 +23,23 @@ describe("every dashboard query uses an index on the big tables", async () => {
 
   // A year of history: 200 000 orders (1 % open, the rest filled or cancelled) and 50 000 signals
   // (10 % actionable) over 20 symbols, all of them on the watchlist.
-  await sql`insert into exchange_orders (exchange_order_id, symbol, side, order_type, status, price, quantity,
-      cumulative_quantity, exchange_create_time, exchange_update_time)
-    select 'h-' || i, 'S' || (i % 20) || '_USDT', case when i % 2 = 0 then 'BUY' else 'SELL' end, 'LIMIT',
-      case when i % 100 = 0 then 'NEW' when i % 3 = 0 then 'CANCELLED' else 'FILLED' end,
-      1000 + i % 500, 0.01, 0.01,
-      now() - make_interval(mins => 200000 - i), now() - make_interval(mins => 200000 - i) + interval '30 seconds'
-    from generate_series(1, 200000) i`;
-  await sql`insert into trade_signals (symbol, side, price, reason, should_trade, status, created_at)
-    select 'S' || (i % 20) || '_USDT', 'BUY', 1000 + i % 500, 'rule', i % 10 = 0,
-      case when i % 10 = 0 then 'filled' else 'skipped' end, now() - make_interval(mins => 50000 - i)
-    from generate_series(1, 50000) i`;
-  await sql`insert into watchlist_items (symbol) select 'S' || i || '_USDT' from generate_series(0, 19) i`;
-  await sql`insert into market_data (symbol, price) select 'S' || i || '_USDT', 1000 from generate_series(0, 19) i`;
+  // One transaction without the pool's statement timeout: on a shared, busy machine the bulk insert can take longer.
+  await sql.begin(async (tx) => {
+    await tx`set local statement_timeout = 0`;
+    await tx`insert into exchange_orders (exchange_order_id, symbol, side, order_type, status, price, quantity,
+        cumulative_quantity, exchange_create_time, exchange_update_time)
+      select 'h-' || i, 'S' || (i % 20) || '_USDT', case when i % 2 = 0 then 'BUY' else 'SELL' end, 'LIMIT',
+        case when i % 100 = 0 then 'NEW' when i % 3 = 0 then 'CANCELLED' else 'FILLED' end,
+        1000 + i % 500, 0.01, 0.01,
+        now() - make_interval(mins => 200000 - i), now() - make_interval(mins => 200000 - i) + interval '30 seconds'
+      from generate_series(1, 200000) i`;
+    await tx`insert into trade_signals (symbol, side, price, reason, should_trade, status, created_at)
+      select 'S' || (i % 20) || '_USDT', 'BUY', 1000 + i % 500, 'rule', i % 10 = 0,
+        case when i % 10 = 0 then 'filled' else 'skipped' end, now() - make_interval(mins => 50000 - i)
+      from generate_series(1, 50000) i`;
+    await tx`insert into watchlist_items (symbol) select 'S' || i || '_USDT' from generate_series(0, 19) i`;
+    await tx`insert into market_data (symbol, price) select 'S' || i || '_USDT', 1000 from generate_series(0, 19) i`;
+  });
   await sql`analyze`;
 
   const parts = dashboardParts(sql, fixedServices());
