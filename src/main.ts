@@ -6,6 +6,7 @@ import { createDatabase } from "./db/client";
 import { locateDatabase } from "./db/connect";
 import { createExchangeClient } from "./exchanges";
 import { deferredExchangeClient } from "./exchanges/deferred";
+import { nativeRoutes } from "./http/native-routes";
 import { monitorEventLoopLag } from "./lib/event-loop-lag";
 import { createLogger, type Logger } from "./lib/logger";
 import { MetricsRegistry } from "./lib/metrics";
@@ -54,11 +55,12 @@ async function main(): Promise<void> {
         createExchangeClient({ ...config, EXCHANGE: "paper" }, { sql: database.sql, log }),
       )
     : exchange;
+  const metrics = new MetricsRegistry();
   const app = createApp({
     config,
     log,
     database,
-    metrics: new MetricsRegistry(),
+    metrics,
     lag,
     services,
     dashboard,
@@ -67,7 +69,18 @@ async function main(): Promise<void> {
     startedAt,
   });
 
-  const server = await listenOrStop(config, app.fetch, log, async () => {
+  // The hottest path, answered by Bun's router before Hono, with the same headers, metrics and log line.
+  const routes = nativeRoutes({
+    dashboard,
+    metrics,
+    log,
+    logRequests: config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "info",
+    slowRequestMs: config.SLOW_REQUEST_MS,
+    readToken: config.READ_TOKEN,
+    corsOrigins: config.CORS_ORIGINS,
+    fallback: (request, bunServer) => app.fetch(request, bunServer),
+  });
+  const server = await listenOrStop(config, { routes, fetch: app.fetch }, log, async () => {
     closing = true;
     lag.stop();
     dashboard.close();
@@ -118,12 +131,15 @@ async function main(): Promise<void> {
 /** Starts the HTTP server; a taken port ends the start-up with one clear line, after releasing what was started. */
 async function listenOrStop(
   config: Config,
-  fetch: (request: Request, server: Server<undefined>) => Response | Promise<Response>,
+  handlers: {
+    routes: ReturnType<typeof nativeRoutes>;
+    fetch: (request: Request, server: Server<undefined>) => Response | Promise<Response>;
+  },
   log: Logger,
   release: () => Promise<void>,
 ): Promise<Server<undefined>> {
   try {
-    return Bun.serve({ port: config.PORT, hostname: config.HOST, development: false, fetch });
+    return Bun.serve({ port: config.PORT, hostname: config.HOST, development: false, ...handlers });
   } catch (error) {
     const inUse = (error as { code?: string }).code === "EADDRINUSE";
     const msg = inUse

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { Logger } from "../../lib/logger";
 import type { DashboardCache, DashboardSnapshot } from "../../services/dashboard";
+import { dashboardResponder } from "../dashboard-response";
 import { apiAuth } from "../middleware/auth";
 import type { StreamTickets } from "../stream-ticket";
 
@@ -27,12 +28,17 @@ interface ConnectionTimeouts {
 const hasConnectionTimeouts = (env: unknown): env is ConnectionTimeouts =>
   typeof (env as Partial<ConnectionTimeouts> | undefined)?.timeout === "function";
 
-/** If-None-Match (weak comparison, RFC 9110 §13.1.2): `*` or any listed tag equal to `etag` without `W/`. */
-function etagMatches(etag: string, ifNoneMatch: string | undefined): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === "*") return true;
-  const opaque = etag.replace(/^W\//, "");
-  return ifNoneMatch.match(/"[^"]*"/g)?.includes(opaque) ?? false;
+const encoder = new TextEncoder();
+// One serialisation per state, whatever the number of open streams: each client is written the same bytes.
+const frames = new WeakMap<DashboardSnapshot, Uint8Array>();
+function sseFrame(snapshot: DashboardSnapshot): Uint8Array {
+  let frame = frames.get(snapshot);
+  if (!frame) {
+    // The body is one line of JSON (no newline), so it is one `data:` field.
+    frame = encoder.encode(`event: state\nid: ${snapshot.etag}\ndata: ${snapshot.body}\n\n`);
+    frames.set(snapshot, frame);
+  }
+  return frame;
 }
 
 /**
@@ -40,6 +46,9 @@ function etagMatches(etag: string, ifNoneMatch: string | undefined): boolean {
  * token or a `?ticket=`) and `POST /api/dashboard/stream-ticket` (a ticket valid for a minute).
  */
 export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, tickets, log }: DashboardRoutesDeps) {
+  // Negotiation, ETag per representation and 304 (src/http/dashboard-response.ts); the secure headers come
+  // from the app's middleware here. Without READ_TOKEN, Bun's router answers GET first (http/native-routes.ts).
+  const respond = dashboardResponder();
   return new Hono()
     .use("/api/dashboard/*", apiAuth({ apiToken, readToken, tickets, readPosts: new Set([STREAM_TICKET_PATH]) }))
     .post(STREAM_TICKET_PATH, (c) => {
@@ -48,19 +57,7 @@ export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, t
         "Cache-Control": "no-store",
       });
     })
-    .get("/api/dashboard/state", async (c) => {
-      const snapshot = await dashboard.current();
-      // Checked here rather than by hono/etag: the ETag is known, and that middleware's extra layer and
-      // header copies cost about a tenth of this route's CPU under load.
-      if (etagMatches(snapshot.etag, c.req.header("if-none-match"))) {
-        return c.body(null, 304, { ETag: snapshot.etag, "Cache-Control": "no-cache" });
-      }
-      return c.body(snapshot.body, 200, {
-        "Content-Type": "application/json",
-        "Cache-Control": "no-cache",
-        ETag: snapshot.etag,
-      });
-    })
+    .get("/api/dashboard/state", async (c) => respond(await dashboard.current(), c.req.raw.headers))
     .get(STREAM_PATH, (c) => {
       // An open stream is quiet between heartbeats; Bun's idle timeout (10 s) must not cut it.
       if (hasConnectionTimeouts(c.env)) c.env.timeout(c.req.raw, 0);
@@ -78,7 +75,7 @@ export function dashboardRoutes({ dashboard, heartbeatMs, apiToken, readToken, t
             writing = true;
             for (let next = waiting; next; next = waiting) {
               waiting = undefined;
-              await stream.writeSSE({ event: "state", id: next.etag, data: next.body });
+              await stream.write(sseFrame(next));
             }
             writing = false;
           };

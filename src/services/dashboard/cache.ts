@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../../lib/logger";
 import type { BuiltDashboard } from "./builder";
+import { type EncodedBody, encodeBody } from "./encodings";
 
 /** A built dashboard as the cache holds it. */
 export interface DashboardSnapshot extends BuiltDashboard {
@@ -10,6 +11,8 @@ export interface DashboardSnapshot extends BuiltDashboard {
   expiresAt: number;
   /** Cache clock (ms) of the first change announced after its build started; unset while it is current. */
   staleSince?: number;
+  /** The body compressed in each coding, set once made (off the request path, after the build is served). */
+  encoded?: readonly EncodedBody[];
 }
 
 export interface DashboardCacheOptions {
@@ -118,6 +121,16 @@ export class DashboardCache {
     return snapshot;
   }
 
+  /** The current snapshot without waiting, when it is current and within its max age; else undefined (call current()). */
+  peek(): DashboardSnapshot | undefined {
+    const held = this.latest;
+    if (this.lru && held && held.staleSince === undefined && this.now() < held.expiresAt) {
+      this.counts.hits++;
+      return held;
+    }
+    return undefined;
+  }
+
   /** Marks the dashboard changed (a change notification arrived): the next answers rebuild it. */
   invalidate(): void {
     const now = this.now();
@@ -180,6 +193,8 @@ export class DashboardCache {
         staleSince: marker.staleSince,
       };
       this.latest = snapshot;
+      // Compressed copies for the cached path only: with the cache off every request is a build of its own.
+      if (this.lru) this.encode(snapshot);
       this.counts.builds++;
       this.counts.lastBuildMs = built.buildMs;
       if (built.partial) this.counts.partial++;
@@ -191,6 +206,15 @@ export class DashboardCache {
     } finally {
       if (this.building === marker) this.building = undefined;
     }
+  }
+
+  private encode(snapshot: DashboardSnapshot): void {
+    encodeBody(snapshot.body, snapshot.etag).then(
+      (encoded) => {
+        snapshot.encoded = encoded;
+      },
+      (error: Error) => this.o.log.warn("dashboard compression failed", { error: error.message }),
+    );
   }
 
   /** With subscribers, rebuild soon after a change (at most once per streamRefreshMs) so they hear of it. */

@@ -1,0 +1,108 @@
+import type { DashboardSnapshot } from "../services/dashboard";
+import type { Encoding } from "../services/dashboard/encodings";
+
+/** One representation of a dashboard: its body, and the headers it is always sent with, built once. */
+interface Representation {
+  encoding: Encoding | "identity";
+  /** A Blob: a Response of a Blob shares its bytes where a string is encoded again for every answer. */
+  body: Blob;
+  size: number;
+  headers: Headers;
+  notModified: Headers;
+}
+
+/** The representations of one snapshot: identity first, then the compressed ones, smallest first. */
+interface Prepared {
+  identity: Representation;
+  compressed: Representation[];
+  /** Every representation's ETag: a client holding any of them holds this dashboard. */
+  tags: Set<string>;
+}
+
+/** Which codings `Accept-Encoding` allows (q > 0); `*` allows every coding it does not name. */
+export function acceptedEncodings(header: string | null | undefined): (name: string) => boolean {
+  if (!header) return () => false;
+  // The usual browser header has no weights ("gzip, deflate, br, zstd"): a plain membership test.
+  if (!header.includes(";")) {
+    const names = header
+      .toLowerCase()
+      .split(",")
+      .map((s) => s.trim());
+    const star = names.includes("*");
+    return (name) => star || names.includes(name);
+  }
+  const weights = new Map<string, number>();
+  for (const part of header.toLowerCase().split(",")) {
+    const [name = "", ...params] = part.split(";").map((s) => s.trim());
+    const q = params.find((p) => p.startsWith("q="));
+    const weight = q ? Number(q.slice(2)) : 1;
+    weights.set(name, Number.isFinite(weight) ? weight : 0);
+  }
+  return (name) => {
+    const weight = weights.get(name) ?? weights.get("*");
+    return weight !== undefined && weight > 0;
+  };
+}
+
+/** If-None-Match (weak comparison, RFC 9110 §13.1.2): `*`, or any listed tag among `tags` (compared without `W/`). */
+function matchesAny(ifNoneMatch: string, tags: Set<string>): boolean {
+  if (ifNoneMatch.trim() === "*") return true;
+  for (const tag of ifNoneMatch.split(",")) {
+    const t = tag.trim();
+    if (tags.has(t) || tags.has(`W/${t}`) || (t.startsWith("W/") && tags.has(t.slice(2)))) return true;
+  }
+  return false;
+}
+
+/**
+ * Answers `GET /api/dashboard/state` from a snapshot: content negotiation over the snapshot's compressed
+ * copies (the smallest one the client accepts; identity until they are made), `Vary: Accept-Encoding`,
+ * an ETag per representation and 304 for a tag the client holds. Each representation's headers are
+ * built once per snapshot (with `staticHeaders` appended) and copied per answer; the caller adds its own.
+ */
+export function dashboardResponder(staticHeaders: readonly (readonly [string, string])[] = []) {
+  const cache = new WeakMap<DashboardSnapshot, Prepared>();
+
+  const represent = (encoding: Representation["encoding"], body: Blob, size: number, etag: string): Representation => {
+    const common: [string, string][] = [
+      ["Cache-Control", "no-cache"],
+      ["ETag", etag],
+      ["Vary", "Accept-Encoding"],
+      ...staticHeaders.map(([k, v]) => [k, v] as [string, string]),
+    ];
+    const headers = new Headers([
+      ["Content-Type", "application/json"],
+      ...(encoding === "identity" ? [] : [["Content-Encoding", encoding] as [string, string]]),
+      ...common,
+    ]);
+    return { encoding, body, size, headers, notModified: new Headers(common) };
+  };
+
+  const prepare = (snapshot: DashboardSnapshot): Prepared => {
+    const held = cache.get(snapshot);
+    // Rebuilt once when the compressed copies arrive after the snapshot was first served.
+    if (held && held.compressed.length === (snapshot.encoded?.length ?? 0)) return held;
+    const identity = represent("identity", new Blob([snapshot.body]), Buffer.byteLength(snapshot.body), snapshot.etag);
+    const compressed = (snapshot.encoded ?? [])
+      .map((e) => represent(e.encoding, e.bytes, e.size, e.etag))
+      .sort((a, b) => a.size - b.size);
+    const tags = new Set([snapshot.etag, ...(snapshot.encoded ?? []).map((e) => e.etag)]);
+    const prepared = { identity, compressed, tags };
+    cache.set(snapshot, prepared);
+    return prepared;
+  };
+
+  return function respond(snapshot: DashboardSnapshot, request: Headers): Response {
+    const prepared = prepare(snapshot);
+    let chosen = prepared.identity;
+    if (prepared.compressed.length > 0) {
+      const accepts = acceptedEncodings(request.get("accept-encoding"));
+      chosen = prepared.compressed.find((r) => accepts(r.encoding)) ?? prepared.identity;
+    }
+    const ifNoneMatch = request.get("if-none-match");
+    if (ifNoneMatch && matchesAny(ifNoneMatch, prepared.tags)) {
+      return new Response(null, { status: 304, headers: new Headers(chosen.notModified) });
+    }
+    return new Response(chosen.body, { status: 200, headers: new Headers(chosen.headers) });
+  };
+}
