@@ -25,9 +25,7 @@ if (import.meta.main) {
     console.error("usage: bun bench/ceiling.ts <port> <bytes> | <port> <file> <coding>");
     process.exit(2);
   }
-  const body = fromFile
-    ? new Blob([await Bun.file(what as string).arrayBuffer()])
-    : new Blob([ceilingBody(bytes)]);
+  const body = fromFile ? new Blob([await Bun.file(what as string).arrayBuffer()]) : new Blob([ceilingBody(bytes)]);
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (fromFile) headers["Content-Encoding"] = coding;
   Bun.serve({

@@ -22,6 +22,8 @@ export interface Plan {
   durationS?: number;
   rate?: number;
   requests?: number;
+  /** Request headers of every request, the probes' included (e.g. Accept-Encoding: body sizes are then wire bytes). */
+  headers?: Record<string, string>;
 }
 
 export interface ScenarioResult {
@@ -50,8 +52,13 @@ interface Probe {
 }
 
 /** Fetches `url` once: its status and body size in bytes. */
-async function probe(url: string): Promise<Probe> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+async function probe(url: string, headers: Record<string, string> = {}): Promise<Probe> {
+  // Bytes as sent: no Accept-Encoding unless the plan names one, and nothing decompressed.
+  const res = await fetch(url, {
+    headers: { "Accept-Encoding": "identity", ...headers },
+    decompress: false,
+    signal: AbortSignal.timeout(30_000),
+  });
   return { status: res.status, bytes: (await res.arrayBuffer()).byteLength };
 }
 
@@ -73,7 +80,7 @@ export async function measure(
   });
   const prepared = await Promise.all(
     plans.map(async (plan) => {
-      const before = await probe(`${target.server.baseUrl}${plan.path}`).catch((error: Error) => error);
+      const before = await probe(`${target.server.baseUrl}${plan.path}`, plan.headers).catch((error: Error) => error);
       return { plan, before };
     }),
   );
@@ -113,6 +120,7 @@ export async function measure(
         // Half the expected size: an empty body or an error envelope never reaches it.
         minBodyBytes: Math.floor(before.bytes / 2),
         stop: options.stop,
+        headers: plan.headers,
       }),
     ),
   );
@@ -134,7 +142,10 @@ export async function measure(
     if (runnable.length === 1) {
       result.server_timing = serverTiming(countersBefore, await target.monitor.routeCounters(plan.path));
     }
-    const after = await probe(`${target.server.baseUrl}${plan.path}`).catch(() => ({ status: 0, bytes: 0 }));
+    const after = await probe(`${target.server.baseUrl}${plan.path}`, plan.headers).catch(() => ({
+      status: 0,
+      bytes: 0,
+    }));
     result.load = outcome.value;
     result.body_bytes = { before: before.bytes, after: after.bytes };
     const { problems, notes } = checkLoad(outcome.value, plan, Math.min(before.bytes, after.bytes || before.bytes));

@@ -80,11 +80,12 @@ export async function startApp({
 }
 
 /** Starts the ceiling server (bench/ceiling.ts) returning `bytes`-byte bodies. */
-export async function startCeiling(bytes: number): Promise<Server> {
+export async function startCeiling(body: number | { file: string; coding: string }): Promise<Server> {
   const port = await freePort();
   const started = performance.now();
+  const what = typeof body === "number" ? [`${body}`] : [body.file, body.coding];
   const proc = Bun.spawn(
-    [process.execPath, fileURLToPath(new URL("./ceiling.ts", import.meta.url)), `${port}`, `${bytes}`],
+    [process.execPath, fileURLToPath(new URL("./ceiling.ts", import.meta.url)), `${port}`, ...what],
     {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" },
       stdin: "ignore",

@@ -11,6 +11,7 @@ import postgres from "postgres";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/lib/logger";
 import { type BenchDatabase, createBenchDatabase } from "./database";
+import { connectedLatency, type FreshnessReport, freshness } from "./freshness";
 import { type GeneratedDataset, generateDataset, placeOpenOrders } from "./generate";
 import type { ScenarioResult } from "./measure";
 import type { Server } from "./processes";
@@ -31,6 +32,7 @@ import {
   throughput,
 } from "./scenarios";
 import { detectToolset } from "./tools";
+import { compressedThroughput, smallAccountThroughput } from "./wire";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
@@ -81,6 +83,7 @@ async function main(): Promise<number> {
   const apps: AppFacts[] = [];
   let dataset: GeneratedDataset | null = null;
   let imported: ImportReport | null = null;
+  const fresh: FreshnessReport[] = [];
   let failure: string | undefined;
   try {
     say(`tools: throughput ${tools.throughput}, fixed rate ${tools.rate}, fixed count ${tools.count}`);
@@ -108,7 +111,15 @@ async function main(): Promise<number> {
     };
     const mainApp = await launchApp(ctx, "main", stormAppEnv());
     try {
-      const storm = await syncStorm(ctx, mainApp);
+      const storm = await syncStorm(ctx, mainApp, async (halfway) => {
+        // One stream client and a change every ~0.4 s while the first half of the import runs.
+        let over = false;
+        void halfway.then(() => {
+          over = true;
+        });
+        const during = await freshness(ctx, mainApp, { phase: "import", clients: 1, changes: 50, until: () => over });
+        fresh.push(during.report);
+      });
       scenarios.push(...storm.scenarios);
       imported = storm.import;
       // Let the cycle that followed the import finish before calling the app idle.
@@ -116,12 +127,26 @@ async function main(): Promise<number> {
       scenarios.push(...(await idleLatency(ctx, mainApp)));
       scenarios.push(...(await throughput(ctx, mainApp)));
       scenarios.push(...(await originalRuns(ctx, mainApp)));
+      scenarios.push(...(await compressedThroughput(ctx, mainApp)));
+      const clients = profile.quick ? 50 : 1000;
+      ctx.say(`freshness: ${clients} stream clients, changes committed one by one`);
+      const idle = await freshness(ctx, mainApp, {
+        phase: "idle",
+        clients,
+        changes: profile.quick ? 3 : 20,
+        during: () => connectedLatency(ctx, mainApp, clients),
+      });
+      fresh.push(idle.report);
+      scenarios.push(...idle.scenarios);
     } finally {
       apps.push(await retireApp(mainApp));
     }
     const cold = await coldDashboard(ctx);
     scenarios.push(...cold.scenarios);
     apps.push(cold.app);
+    const small = await smallAccountThroughput(ctx);
+    scenarios.push(...small.scenarios);
+    if (small.app) apps.push(small.app);
     const steps = await servicesOneByOne(ctx);
     scenarios.push(...steps.scenarios);
     apps.push(...steps.apps);
@@ -148,6 +173,7 @@ async function main(): Promise<number> {
     dataset,
     apps,
     import: imported,
+    freshness: fresh,
     scenarios,
     ...(failure ? { error: failure } : {}),
   };

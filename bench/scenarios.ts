@@ -219,6 +219,8 @@ function watchImport(ctx: BenchContext, imported: () => Promise<number>, firstN:
 export async function syncStorm(
   ctx: BenchContext,
   app: RunningApp,
+  /** Runs beside the first half's load, from the first imported page until `halfway` settles (freshness). */
+  duringImport?: (halfway: Promise<void>) => Promise<void>,
 ): Promise<{ scenarios: ScenarioResult[]; import: ImportReport }> {
   const { historyOrders, stormMaxSeconds } = ctx.profile;
   const imported = async () => {
@@ -258,7 +260,9 @@ export async function syncStorm(
     stop.abort();
     return { results: await running, started, ended: performance.now() };
   };
+  const beside = duringImport?.(watch.halfway);
   const health = await runUntil(plans[0], watch.halfway);
+  await beside;
   const dashboard = await runUntil(plans[1], watch.done);
   const report = await watch.done;
 

@@ -32,6 +32,8 @@ export interface LoadSpec {
   minBodyBytes: number;
   /** Ends a rate run early; the tool still reports what it measured until then. */
   stop?: AbortSignal;
+  /** Request headers sent with every request (e.g. Accept-Encoding). */
+  headers?: Record<string, string>;
 }
 
 /** What a load tool measured, in one shape whatever the tool. */
@@ -97,6 +99,7 @@ export function loadCommand(tool: ToolName, spec: LoadSpec, ohaJsonFlag: string[
       `${REQUEST_TIMEOUT_S}s`,
       "-s",
       WRK_SCRIPT,
+      ...headerArgs(spec),
       spec.url,
       "--",
       String(spec.minBodyBytes),
@@ -116,6 +119,7 @@ export function loadCommand(tool: ToolName, spec: LoadSpec, ohaJsonFlag: string[
       "-t",
       String(REQUEST_TIMEOUT_S),
       "-disable-compression",
+      ...headerArgs(spec),
       spec.url,
     ];
   }
@@ -133,8 +137,14 @@ export function loadCommand(tool: ToolName, spec: LoadSpec, ohaJsonFlag: string[
     "-t",
     `${REQUEST_TIMEOUT_S}s`,
     "--disable-compression",
+    ...headerArgs(spec),
     spec.url,
   ];
+}
+
+/** `-H "Name: value"` for each request header (the flag wrk, hey and oha share). */
+function headerArgs(spec: LoadSpec): string[] {
+  return Object.entries(spec.headers ?? {}).flatMap(([name, value]) => ["-H", `${name}: ${value}`]);
 }
 
 function requireRate(spec: LoadSpec): number {

@@ -46,6 +46,18 @@ function run(scenarios: ScenarioResult[]): Omit<RunResults, "targets" | "finishe
     dataset: null,
     apps: [{ name: "main", env: {}, ready_ms: 420, rss_max_bytes: 300 * 1024 * 1024, exit_code: 0, log_bytes: 0 }],
     import: { started: true, complete: true, orders: 100_000, seconds: 6.5, orders_per_s: 15_385 },
+    freshness: [
+      {
+        phase: "idle",
+        clients: 1000,
+        connected: 1000,
+        changes: 20,
+        state_ms: { p50: 120, p99: 280, max: 290 },
+        stream_ms: { p50: 200, p99: 330, max: 340 },
+        fanout_ms: { p50: 30, p99: 60, max: 70 },
+        missed: 0,
+      },
+    ],
     scenarios,
   };
 }
@@ -62,13 +74,50 @@ describe("evaluateTargets", () => {
       scenario("latency.idle.dashboard", p99(2)),
       scenario("latency.storm.dashboard", p99(4.5)),
       scenario("latency.cold.dashboard", p99(30), "invalid"),
+      scenario("latency.streams.dashboard", p99(2.2)),
+      { ...scenario("throughput.dashboard.br", { rps: 30_000 }), body_bytes: { before: 9000, after: 9000 } },
+      scenario("throughput.ceiling.br", { rps: 31_000 }),
+      { ...scenario("throughput.dashboard.gzip", { rps: 30_000 }), body_bytes: { before: 20_000, after: 20_000 } },
+      scenario("throughput.ceiling.gzip", { rps: 31_000 }),
     ]),
   );
   const verdict = (prefix: string) => rows.find((r) => r.target.startsWith(prefix));
 
   test("the headline is the dashboard's throughput as a ratio to the ceiling's, over both rounds", () => {
-    expect(verdict("Warm dashboard")).toMatchObject({
+    expect(verdict("Warm dashboard throughput")).toMatchObject({
       measured: "0.83 (29 000 ÷ 35 000 req/s; rounds 0.83, 0.82)",
+      limit: "≥ 0.9",
+      verdict: "FAIL",
+    });
+  });
+
+  test("compressed rows: the ratio to a ceiling sending the same bytes, and the bytes against identity's", () => {
+    expect(verdict("Warm dashboard ÷ bare Bun.serve, Accept-Encoding: br")).toMatchObject({ verdict: "PASS" });
+    expect(verdict("Bytes on the wire with Accept-Encoding: br")).toMatchObject({ verdict: "n/a" });
+    const withIdentity = evaluateTargets({
+      ...run([
+        { ...scenario("throughput.dashboard", { rps: 30_000 }), body_bytes: { before: 80_000, after: 80_000 } },
+        scenario("throughput.ceiling", { rps: 31_000 }),
+        { ...scenario("throughput.dashboard.br", { rps: 30_000 }), body_bytes: { before: 9000, after: 9000 } },
+        scenario("throughput.ceiling.br", { rps: 31_000 }),
+        { ...scenario("throughput.dashboard.gzip", { rps: 30_000 }), body_bytes: { before: 20_000, after: 20_000 } },
+        scenario("throughput.ceiling.gzip", { rps: 31_000 }),
+      ]),
+    });
+    const row = (prefix: string) => withIdentity.find((r) => r.target.startsWith(prefix));
+    expect(row("Bytes on the wire with Accept-Encoding: br")).toMatchObject({
+      measured: "9 000 B of 80 000 (8.9× smaller)",
+      verdict: "PASS",
+    });
+    expect(row("Bytes on the wire with Accept-Encoding: gzip")).toMatchObject({ verdict: "FAIL" });
+  });
+
+  test("freshness: commit → visible against DASHBOARD_MIN_REBUILD_MS + 50, the fan-out, the warm p99 with streams open", () => {
+    expect(verdict("Commit → visible in /api/dashboard/state")).toMatchObject({ limit: "≤ 300 ms", verdict: "PASS" });
+    expect(verdict("Commit → delivered on /api/dashboard/stream")).toMatchObject({ verdict: "FAIL" });
+    expect(verdict("One state to all 1 000 stream clients")).toMatchObject({ verdict: "PASS" });
+    expect(verdict("Warm dashboard p99 at 200 req/s with 1 000 streams open")).toMatchObject({
+      measured: "2.20 ms (1.10 × 2.00 ms)",
       verdict: "PASS",
     });
   });
@@ -102,7 +151,9 @@ describe("evaluateTargets", () => {
 
   test("the markdown puts every target next to its limit and verdict", () => {
     const md = renderMarkdown({ ...run([]), targets: rows, finished_at: "", duration_s: 1 });
-    expect(md).toContain("| RSS of the process, all services running (max over its life) | 300 MB | < 256 MB | FAIL |");
+    expect(md).toContain(
+      "| RSS of the process, all services running (max over its life) | 300 MB | < 256 MB | FAIL |  |",
+    );
   });
 });
 
