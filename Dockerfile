@@ -8,6 +8,8 @@
 FROM oven/bun:1.4.5-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The postinstall script patches postgres.js (porsager/postgres#1208); Bun runs it as node.
+COPY scripts/patch-postgres.mjs ./scripts/
 RUN bun install --frozen-lockfile --production --omit=optional
 
 FROM oven/bun:1.4.5-slim AS runtime

@@ -50,7 +50,7 @@ describe("Dockerfile", () => {
     for (const stage of stages) expect(stage.image).toMatch(new RegExp(`^oven/bun:${bunVersion}(-[a-z]+)?$`));
   });
 
-  test("dependencies are the production ones, installed from package-lock.json alone with a frozen lock", () => {
+  test("dependencies are the production ones, installed from package-lock.json with a frozen lock (and patched)", () => {
     const installs = stages.flatMap((stage) =>
       stage.steps.flatMap((step, i) =>
         step.kind === "run" && step.command.startsWith("bun install") ? [{ stage, i, command: step.command }] : [],
@@ -64,7 +64,8 @@ describe("Dockerfile", () => {
     const copiedBefore = install.stage.steps
       .slice(0, install.i)
       .flatMap((step) => (step.kind === "copy" ? step.sources : []));
-    expect(copiedBefore.sort()).toEqual(["package-lock.json", "package.json"]);
+    // The postinstall script (postgres.js's patch) is the one other file the install needs.
+    expect(copiedBefore.sort()).toEqual(["package-lock.json", "package.json", "scripts/patch-postgres.mjs"]);
   });
 
   test("the image holds only the app: production node_modules, package.json, drizzle/ and src/", () => {
