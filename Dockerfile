@@ -20,6 +20,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY drizzle ./drizzle
 COPY src ./src
+# The console's source: Bun bundles it at start-up (no build step, no separate frontend server).
+COPY web ./web
 USER bun
 EXPOSE 8002
 # SIGTERM starts the app's graceful shutdown (bounded by SHUTDOWN_TIMEOUT_MS, 10 s by default); compose

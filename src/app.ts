@@ -5,12 +5,14 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timeout } from "hono/timeout";
+import packageJson from "../package.json";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { ServiceControl } from "./domain/service-status";
 import type { ExchangeClient } from "./exchanges/types";
 import { ApiError, handleError, notFound } from "./http/errors";
 import { requestLog } from "./http/middleware/request-log";
+import { consoleRoutes } from "./http/routes/console";
 import { dashboardRoutes } from "./http/routes/dashboard";
 import { marketRoutes } from "./http/routes/market";
 import { metricsRoutes } from "./http/routes/metrics";
@@ -90,6 +92,7 @@ export function createApp(deps: AppDeps) {
         log,
       }),
     )
+    .route("/", consoleRoutes({ version: packageJson.version }))
     .route("/", tradingApiRoutes({ config, database, exchange: deps.exchange, paperExchange: deps.paperExchange }))
     .route(
       "/api/market",

@@ -6,6 +6,7 @@ import { createDatabase } from "./db/client";
 import { locateDatabase } from "./db/connect";
 import { createExchangeClient } from "./exchanges";
 import { deferredExchangeClient } from "./exchanges/deferred";
+import { consoleAssets } from "./http/console-bundle";
 import { nativeRoutes } from "./http/native-routes";
 import { monitorEventLoopLag } from "./lib/event-loop-lag";
 import { createLogger, type Logger } from "./lib/logger";
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
     database: location.embedded ? "embedded" : "external",
     ready_ms: Date.now() - startedAt,
   });
+  // The console's bundle is built now, in the background, so the first page view does not wait for it.
+  void consoleAssets().catch((error: Error) => log.error("the console failed to build", { error: error.message }));
   if (!config.API_TOKEN) {
     log.warn("writes are disabled: set API_TOKEN (16+ characters) to change the watchlist, orders or services");
   }

@@ -68,11 +68,11 @@ describe("Dockerfile", () => {
     expect(copiedBefore.sort()).toEqual(["package-lock.json", "package.json", "scripts/patch-postgres.mjs"]);
   });
 
-  test("the image holds only the app: production node_modules, package.json, drizzle/ and src/", () => {
+  test("the image holds only the app: production node_modules, package.json, drizzle/, src/ and web/", () => {
     const copies = runtime.steps.filter((step) => step.kind === "copy");
     expect(runtime.steps.every((step) => step.kind === "copy")).toBe(true);
     const fromContext = copies.filter((step) => !step.fromStage).flatMap((step) => step.sources);
-    expect(fromContext.sort()).toEqual(["drizzle", "package.json", "src"]);
+    expect(fromContext.sort()).toEqual(["drizzle", "package.json", "src", "web"]);
     const fromStages = copies.filter((step) => step.fromStage);
     expect(fromStages.map((step) => [step.fromStage, step.sources, step.dest])).toEqual([
       [stages[0]?.name, [`${stages[0]?.workdir}/node_modules`], "./node_modules"],

@@ -269,6 +269,11 @@ async function smoke(work: string): Promise<string> {
     const ping = await fetch(`http://127.0.0.1:${port}/ping_fast`);
     const pong = (await ping.json()) as { pong?: boolean };
     if (ping.status !== 200 || pong.pong !== true) throw new SmokeFailure(`/ping_fast answered ${ping.status}`);
+    // The console is bundled from web/ inside the image: its page and script must be there.
+    const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+    const bundle = script ? await fetch(`http://127.0.0.1:${port}${script}`) : undefined;
+    if (bundle?.status !== 200) throw new SmokeFailure(`the console's bundle is not served (${script ?? "no script"})`);
     const probeTimeout = durationMs(runtime.healthcheck.options.timeout ?? "30s");
     await run("HEALTHCHECK", runtime.healthcheck.command, { ...asImage, timeoutMs: probeTimeout });
 

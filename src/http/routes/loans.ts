@@ -20,13 +20,16 @@ const settable = {
   notes: z.string().max(500).nullable(),
 };
 const settableSchema = z.strictObject(settable).partial();
-const createBody = settableSchema.extend({
+export const createBody = settableSchema.extend({
   currency: z.string().regex(/^[A-Z0-9]{2,12}$/, "must be an asset code like USDT"),
   borrowed_amount: settable.borrowed_amount,
 });
-const updateBody = settableSchema.refine((body) => Object.keys(body).length > 0, "give at least one field to change");
-const idParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
-const listQuery = z.strictObject({ active: booleanQuery.optional() });
+export const updateBody = settableSchema.refine(
+  (body) => Object.keys(body).length > 0,
+  "give at least one field to change",
+);
+export const idParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+export const listQuery = z.strictObject({ active: booleanQuery.optional() });
 
 function toFields(body: z.infer<typeof settableSchema>): LoanFields {
   return {

@@ -13,7 +13,7 @@ export interface MarketRoutesDeps {
   defaultTimeframe: Timeframe;
 }
 
-const symbolParam = z.strictObject({ symbol: symbolField });
+export const symbolParam = z.strictObject({ symbol: symbolField });
 
 /** `GET /api/market/:symbol/candles?timeframe=&limit=`: the exchange's candles, oldest first. */
 export function marketRoutes({ market, auth, defaultTimeframe }: MarketRoutesDeps) {

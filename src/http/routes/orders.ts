@@ -26,8 +26,8 @@ const SIGNAL_OID_PREFIX = "sig-";
 // Crypto.com's limit for client order ids is 36 characters.
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,36}$/;
 
-const openQuery = z.strictObject({ symbol: symbolField.optional(), limit: limitField(100, 500) });
-const historyQuery = z.strictObject({
+export const openQuery = z.strictObject({ symbol: symbolField.optional(), limit: limitField(100, 500) });
+export const historyQuery = z.strictObject({
   symbol: symbolField.optional(),
   status: z.enum(ORDER_STATUSES).optional(),
   side: z.enum(ORDER_SIDES).optional(),
@@ -36,7 +36,7 @@ const historyQuery = z.strictObject({
 });
 
 const amount = decimalField({ integerDigits: 15, decimals: 12, positive: true });
-const orderBody = z
+export const orderBody = z
   .strictObject({
     symbol: symbolField,
     side: z.enum(ORDER_SIDES),
@@ -59,7 +59,7 @@ const orderBody = z
       problem("quantity", "a MARKET order needs exactly one of quantity or notional");
     }
   });
-const orderHeaders = z.object({
+export const orderHeaders = z.object({
   "idempotency-key": z
     .string()
     .regex(IDEMPOTENCY_KEY, "must be 1–36 characters of letters, digits, '-' or '_'")
@@ -69,8 +69,10 @@ const orderHeaders = z.object({
     )
     .optional(),
 });
-const orderParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be an exchange order id") });
-const clientOidParam = z.strictObject({
+export const orderParam = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be an exchange order id"),
+});
+export const clientOidParam = z.strictObject({
   id: z.string().regex(IDEMPOTENCY_KEY, "must be a client order id: 1–36 letters, digits, '-' or '_'"),
 });
 

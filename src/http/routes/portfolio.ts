@@ -11,7 +11,7 @@ export interface PortfolioRoutesDeps {
   auth: ApiAuthOptions;
 }
 
-const historyQuery = z.strictObject({
+export const historyQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: limitField(500, 5000),

@@ -17,7 +17,7 @@ export interface SignalsRoutesDeps {
   now?: () => Date;
 }
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   status: z.enum(SIGNAL_STATUSES).optional(),
   symbol: symbolField.optional(),
   side: z.enum(SIGNAL_SIDES).optional(),
@@ -26,7 +26,7 @@ const listQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
-const simulateBody = z.strictObject({
+export const simulateBody = z.strictObject({
   symbol: symbolField,
   side: z.enum(SIGNAL_SIDES),
   price: decimalField({ integerDigits: 12, decimals: 12, positive: true }),

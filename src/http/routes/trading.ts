@@ -13,7 +13,7 @@ export interface TradingRoutesDeps {
   exchange?: ExchangeClient;
 }
 
-const modeBody = z.strictObject({ live_trading: z.boolean() });
+export const modeBody = z.strictObject({ live_trading: z.boolean() });
 
 /**
  * `GET/PUT /api/trading/mode`. PUT needs API_TOKEN like every change, so without API_TOKEN configured live

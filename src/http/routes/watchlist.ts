@@ -37,9 +37,12 @@ const settable = {
 const settableSchema = z.strictObject(settable).partial();
 type Settable = z.infer<typeof settableSchema>;
 
-const createBody = settableSchema.extend({ symbol: symbolField });
-const updateBody = settableSchema.refine((body) => Object.keys(body).length > 0, "give at least one field to change");
-const symbolParam = z.strictObject({ symbol: symbolField });
+export const createBody = settableSchema.extend({ symbol: symbolField });
+export const updateBody = settableSchema.refine(
+  (body) => Object.keys(body).length > 0,
+  "give at least one field to change",
+);
+export const symbolParam = z.strictObject({ symbol: symbolField });
 
 function toFields(body: Settable): WatchlistFields {
   return {

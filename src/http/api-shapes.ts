@@ -1,0 +1,166 @@
+import { z } from "zod";
+
+// The wire shapes of ATP's answers, for the OpenAPI document. Amounts are decimal strings (never floats),
+// times ISO-8601 UTC strings; `null` where the exchange or the database has no value.
+const amount = z.string().meta({ description: "exact decimal string", example: "123.45" });
+const time = z.string().meta({ format: "date-time" });
+const nullableAmount = amount.nullable();
+const nullableTime = time.nullable();
+
+/** An exchange order as the API and the dashboard render it. */
+export const orderShape = z.object({
+  id: z.number().int(),
+  exchange_order_id: z.string(),
+  client_oid: z.string().nullable(),
+  symbol: z.string(),
+  side: z.enum(["BUY", "SELL"]),
+  order_type: z.string(),
+  status: z.string(),
+  price: nullableAmount,
+  quantity: nullableAmount,
+  cumulative_quantity: nullableAmount,
+  cumulative_value: nullableAmount,
+  avg_price: nullableAmount,
+  fee: nullableAmount,
+  fee_currency: z.string().nullable(),
+  exchange_create_time: nullableTime,
+  exchange_update_time: nullableTime,
+  trade_signal_id: z.number().int().nullable(),
+});
+
+/** A trade signal with the indicators it was computed from. */
+export const signalShape = z.object({
+  id: z.number().int(),
+  symbol: z.string(),
+  side: z.enum(["BUY", "SELL"]),
+  strategy: z.string(),
+  price: amount,
+  rsi: nullableAmount,
+  ma50: nullableAmount,
+  ma200: nullableAmount,
+  ema10: nullableAmount,
+  atr: nullableAmount,
+  volume_ratio: nullableAmount,
+  reason: z.string().nullable(),
+  status: z.string(),
+  status_reason: z.string().nullable(),
+  should_trade: z.boolean(),
+  trade_amount_usd: nullableAmount,
+  exchange_order_id: z.string().nullable(),
+  created_at: time,
+  last_update_at: nullableTime,
+});
+
+/** The latest price and indicators of a symbol (null until the signal monitor has read its candles). */
+export const marketShape = z
+  .looseObject({
+    price: nullableAmount,
+    rsi: nullableAmount,
+    ma50: nullableAmount,
+    ma200: nullableAmount,
+    ema10: nullableAmount,
+    atr: nullableAmount,
+    volume_ratio: nullableAmount,
+    updated_at: nullableTime,
+  })
+  .nullable();
+
+/** A watchlist item: what is watched, traded, and how much. */
+export const watchlistItemShape = z.looseObject({
+  symbol: z.string(),
+  alert_enabled: z.boolean(),
+  trade_enabled: z.boolean(),
+  trade_amount_usd: nullableAmount,
+  buy_target: nullableAmount,
+  take_profit_pct: nullableAmount,
+  stop_loss_pct: nullableAmount,
+  min_price_change_pct: amount,
+  cooldown_seconds: z.number().int(),
+  market: marketShape,
+});
+
+export const balanceShape = z.looseObject({
+  asset: z.string(),
+  free: amount,
+  locked: amount,
+  total: amount,
+  usd_value: nullableAmount,
+  updated_at: time,
+});
+
+export const loanShape = z.object({
+  id: z.number().int(),
+  currency: z.string(),
+  borrowed_amount: amount,
+  borrowed_usd: nullableAmount,
+  interest_rate: nullableAmount,
+  is_active: z.boolean(),
+  auto_detected: z.boolean(),
+  notes: z.string().nullable(),
+  created_at: time,
+  updated_at: time,
+});
+
+export const portfolioShape = z.looseObject({
+  assets: z.array(balanceShape),
+  loans: z.array(loanShape),
+  total_assets_usd: amount,
+  total_borrowed_usd: amount,
+  net_usd: amount,
+  valued_at: nullableTime,
+});
+
+export const snapshotShape = z.looseObject({
+  total_assets_usd: amount,
+  total_borrowed_usd: amount,
+  net_usd: amount,
+  taken_at: time,
+});
+
+export const serviceShape = z.looseObject({
+  name: z.string(),
+  state: z.string(),
+  enabled: z.boolean(),
+  last_run_at: nullableTime,
+  last_success_at: nullableTime.optional(),
+  last_error: z.string().nullable(),
+  restarts: z.number().int(),
+});
+
+export const tradingModeShape = z.object({
+  live_trading: z.boolean(),
+  mode: z.enum(["LIVE", "DRY_RUN"]),
+  exchange: z.string(),
+  exchange_live: z.boolean(),
+  note: z.string().nullable(),
+});
+
+/** What placing or cancelling an order answers. */
+export const orderOutcomeShape = z.looseObject({
+  order: orderShape,
+  replayed: z.boolean(),
+  mode: z.enum(["LIVE", "DRY_RUN"]),
+  note: z.string().nullable(),
+});
+
+/** The whole dashboard in one body (also each `state` event of the stream). */
+export const dashboardShape = z.looseObject({
+  total_usd_value: amount,
+  portfolio_last_updated: nullableTime,
+  portfolio: z.looseObject({}),
+  balances: z.array(balanceShape),
+  open_orders: z.array(orderShape),
+  executed_orders: z.array(orderShape),
+  fast_signals: z.array(signalShape),
+  slow_signals: z.array(signalShape),
+  watchlist: z.array(watchlistItemShape),
+  services: z.array(serviceShape),
+  last_sync: nullableTime,
+  bot_status: z.looseObject({ mode: z.string(), live_trading: z.boolean() }),
+  partial: z.boolean(),
+  errors: z.array(z.looseObject({})),
+  generated_at: time,
+});
+
+export const pageOf = <T extends z.ZodType>(key: string, item: T) =>
+  z.object({ [key]: z.array(item), next_cursor: z.string().nullable() });

@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { gunzipSync } from "node:zlib";
+import { createTestApp } from "../helpers/app";
+import { createTestDatabase } from "../helpers/cluster";
+
+describe("the console's files", async () => {
+  const database = await createTestDatabase();
+  const { app, lag } = createTestApp(database);
+  afterAll(async () => {
+    lag.stop();
+    await database.close();
+  });
+
+  test("/ is the page, revalidated by ETag, linking content-hashed assets", async () => {
+    const res = await app.request("/");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("cache-control")).toBe("no-cache");
+    const html = await res.text();
+    const script = /src="(\/assets\/main-[a-z0-9]+\.js)"/.exec(html)?.[1];
+    const style = /href="(\/assets\/main-[a-z0-9]+\.css)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect(style).toBeDefined();
+    const etag = res.headers.get("etag") as string;
+    expect((await app.request("/", { headers: { "if-none-match": etag } })).status).toBe(304);
+
+    const js = await app.request(script as string, { headers: { "accept-encoding": "gzip" } });
+    expect(js.headers.get("content-encoding")).toBe("gzip");
+    expect(js.headers.get("cache-control")).toContain("immutable");
+    expect(js.headers.get("vary")).toBe("Accept-Encoding");
+    const source = gunzipSync(new Uint8Array(await js.arrayBuffer())).toString();
+    expect(source).toContain("/api/dashboard/stream-ticket");
+    const br = await app.request(style as string, { headers: { "accept-encoding": "br" } });
+    expect(br.headers.get("content-encoding")).toBe("br");
+    expect((await app.request("/assets/nothing.js")).status).toBe(404);
+  });
+
+  test("/docs is Swagger UI served from this server, not a CDN", async () => {
+    const html = await (await app.request("/docs")).text();
+    expect(html).toContain('src="/docs/assets/swagger-ui-bundle.js"');
+    expect(html).not.toMatch(/https?:\/\//);
+    const bundle = await app.request("/docs/assets/swagger-ui-bundle.js", { headers: { "accept-encoding": "br" } });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-encoding")).toBe("br");
+  });
+});
