@@ -5,60 +5,37 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timeout } from "hono/timeout";
-import packageJson from "../package.json";
-import type { Config } from "./config";
-import type { Database } from "./db/client";
-import type { ServiceControl } from "./domain/service-status";
-import type { ExchangeClient } from "./exchanges/types";
+import type { AppDeps, AppEnv } from "./http/context";
 import { ApiError, handleError, notFound } from "./http/errors";
+import { apiAuth } from "./http/middleware/auth";
 import { requestLog } from "./http/middleware/request-log";
 import { consoleRoutes } from "./http/routes/console";
-import { dashboardRoutes } from "./http/routes/dashboard";
+import { dashboardRoutes, STREAM_PATH, STREAM_TICKET_PATH } from "./http/routes/dashboard";
+import { loansRoutes } from "./http/routes/loans";
 import { marketRoutes } from "./http/routes/market";
 import { metricsRoutes } from "./http/routes/metrics";
+import { ordersRoutes } from "./http/routes/orders";
+import { portfolioRoutes } from "./http/routes/portfolio";
 import { servicesRoutes } from "./http/routes/services";
+import { signalsRoutes } from "./http/routes/signals";
 import { systemRoutes } from "./http/routes/system";
-import { tradingApiRoutes } from "./http/routes/trading-api";
-import { streamTickets } from "./http/stream-ticket";
-import type { EventLoopLag } from "./lib/event-loop-lag";
-import type { Logger } from "./lib/logger";
-import type { MetricsRegistry } from "./lib/metrics";
-import { createDashboard, type DashboardCache } from "./services/dashboard";
-import { createMarketService } from "./services/market";
+import { tradingRoutes } from "./http/routes/trading";
+import { watchlistRoutes } from "./http/routes/watchlist";
 
-/** Everything the HTTP app needs, built by the composition root (or a test). */
-export interface AppDeps {
-  config: Config;
-  log: Logger;
-  database: Database;
-  metrics: MetricsRegistry;
-  lag: EventLoopLag;
-  services: ServiceControl;
-  /** The dashboard cache; main.ts passes one that a LISTEN connection invalidates. Default: one without. */
-  dashboard?: DashboardCache;
-  /** The account's exchange, for manual orders; without it placing and cancelling answer 503. */
-  exchange?: ExchangeClient;
-  /** Where orders go while live trading is off; required when `exchange` is live. */
-  paperExchange?: ExchangeClient;
-  startedAt?: number;
-}
+export type { AppDeps, AppEnv } from "./http/context";
 
 /** Paths that hold the connection open on purpose and so escape the request timeout. */
-const LONG_LIVED = new Set(["/api/dashboard/stream"]);
+const LONG_LIVED = new Set([STREAM_PATH]);
 
-/** Builds the Hono app: global middleware, every route, one error handler and a JSON 404. */
+/** Builds the Hono app: global middleware, auth once on /api/*, every router, one error handler and a JSON 404. */
 export function createApp(deps: AppDeps) {
-  const { config, log, database, metrics, lag, services } = deps;
-  const startedAt = deps.startedAt ?? Date.now();
-  const dashboard = deps.dashboard ?? createDashboard({ config, sql: database.sql, services, log });
+  const { config, log, metrics, tickets } = deps;
   const requestTimeout = timeout(
     config.REQUEST_TIMEOUT_MS,
     new HTTPException(504, { message: `request took longer than ${config.REQUEST_TIMEOUT_MS} ms` }),
   );
 
-  const tickets = streamTickets({ apiToken: config.API_TOKEN, readToken: config.READ_TOKEN });
-
-  const app = new Hono()
+  const app = new Hono<AppEnv>()
     .use(requestId())
     .use(requestLog({ log, metrics, slowRequestMs: config.SLOW_REQUEST_MS }))
     .use(secureHeaders())
@@ -72,36 +49,27 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
-    .route(
-      "/",
-      systemRoutes({ sql: database.sql, healthDbTimeoutMs: config.HEALTH_DB_TIMEOUT_MS, services, startedAt }),
-    )
-    .route("/", metricsRoutes({ metrics, lag, database, services, gauges: () => dashboard.stats(), startedAt }))
-    .route(
-      "/",
-      servicesRoutes({ sql: database.sql, services, apiToken: config.API_TOKEN, readToken: config.READ_TOKEN }),
-    )
-    .route(
-      "/",
-      dashboardRoutes({
-        dashboard,
-        heartbeatMs: config.DASHBOARD_STREAM_HEARTBEAT_MS,
-        readToken: config.READ_TOKEN,
+    .use(
+      "/api/*",
+      apiAuth({
         apiToken: config.API_TOKEN,
+        readToken: config.READ_TOKEN,
         tickets,
-        log,
+        readPosts: new Set([STREAM_TICKET_PATH]),
       }),
     )
-    .route("/", consoleRoutes({ version: packageJson.version }))
-    .route("/", tradingApiRoutes({ config, database, exchange: deps.exchange, paperExchange: deps.paperExchange }))
-    .route(
-      "/api/market",
-      marketRoutes({
-        market: createMarketService({ exchange: deps.exchange, candleCacheMs: config.MARKET_CANDLE_CACHE_MS }),
-        auth: { apiToken: config.API_TOKEN, readToken: config.READ_TOKEN },
-        defaultTimeframe: config.SIGNAL_TIMEFRAME,
-      }),
-    );
+    .route("/", systemRoutes(deps))
+    .route("/", consoleRoutes())
+    .route("/metrics", metricsRoutes(deps))
+    .route("/api/services", servicesRoutes(deps))
+    .route("/api/dashboard", dashboardRoutes(deps))
+    .route("/api/watchlist", watchlistRoutes(deps))
+    .route("/api/orders", ordersRoutes(deps))
+    .route("/api/signals", signalsRoutes(deps))
+    .route("/api/portfolio", portfolioRoutes(deps))
+    .route("/api/loans", loansRoutes(deps))
+    .route("/api/trading", tradingRoutes(deps))
+    .route("/api/market", marketRoutes(deps));
 
   app.onError(handleError(log));
   app.notFound(notFound);

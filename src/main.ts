@@ -4,18 +4,19 @@ import { type Config, ConfigError, loadConfig } from "./config";
 import { listenForChanges } from "./db/changes";
 import { createDatabase } from "./db/client";
 import { locateDatabase } from "./db/connect";
-import { createExchangeClient } from "./exchanges";
-import { deferredExchangeClient } from "./exchanges/deferred";
 import { consoleAssets } from "./http/console-bundle";
 import { nativeRoutes } from "./http/native-routes";
+import { streamTickets } from "./http/stream-ticket";
 import { monitorEventLoopLag } from "./lib/event-loop-lag";
 import { createLogger, type Logger } from "./lib/logger";
 import { MetricsRegistry } from "./lib/metrics";
 import { createDashboard } from "./services/dashboard";
+import { createMarketService } from "./services/market";
+import { closeOrderClients, deferredOrderClients } from "./services/order-clients";
 import { SERVICE_DEFINITIONS } from "./workers/registry";
 import { Supervisor } from "./workers/supervisor";
 
-/** Composition root: config → database → app → server → shutdown. */
+/** The composition root, the only place that wires: config → database → services → app → server → shutdown. */
 async function main(): Promise<void> {
   const config = readConfigOrExit();
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { app: "atp" } });
@@ -46,16 +47,8 @@ async function main(): Promise<void> {
   void listenForChanges(database.sql, invalidateDashboard, invalidateDashboard).catch((error: Error) => {
     if (!closing) log.error("LISTEN failed; the dashboard is refreshed by age only", { error: error.message });
   });
-  // Manual orders: created in the background so the HTTP server is ready at once.
-  const exchange = deferredExchangeClient(
-    { name: config.EXCHANGE === "paper" ? "paper" : config.EXCHANGE_ID, live: config.EXCHANGE === "ccxt" },
-    () => createExchangeClient(config, { sql: database.sql, log }),
-  );
-  const paperExchange = exchange.live
-    ? deferredExchangeClient({ name: "paper", live: false }, () =>
-        createExchangeClient({ ...config, EXCHANGE: "paper" }, { sql: database.sql, log }),
-      )
-    : exchange;
+  // Manual orders: the account's exchange and its paper twin, created in the background so the server is ready at once.
+  const clients = deferredOrderClients(config, { sql: database.sql, log });
   const metrics = new MetricsRegistry();
   const app = createApp({
     config,
@@ -65,9 +58,11 @@ async function main(): Promise<void> {
     lag,
     services,
     dashboard,
-    exchange,
-    paperExchange,
+    market: createMarketService({ exchange: clients.exchange, candleCacheMs: config.MARKET_CANDLE_CACHE_MS }),
+    clients,
+    tickets: streamTickets({ apiToken: config.API_TOKEN, readToken: config.READ_TOKEN }),
     startedAt,
+    now: () => new Date(),
   });
 
   // The hottest path, answered by Bun's router before Hono, with the same headers, metrics and log line.
@@ -119,7 +114,7 @@ async function main(): Promise<void> {
     await Promise.all([Promise.race([drained, Bun.sleep(config.SHUTDOWN_TIMEOUT_MS / 2)]), services.stopAll()]);
     await server.stop(true);
     lag.stop();
-    await Promise.all([exchange.close(), paperExchange === exchange ? undefined : paperExchange.close()]);
+    await closeOrderClients(clients);
     await database.close(Math.max(1, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 4000)));
     await location.stop();
     clearTimeout(deadline);

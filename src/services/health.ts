@@ -1,4 +1,4 @@
-import type { Sql } from "../db/client";
+import type { Database, Sql } from "../db/client";
 
 /** Outcome of a database round trip bounded by a timeout. */
 export interface DatabaseCheck {
@@ -27,3 +27,10 @@ export async function checkDatabase(sql: Sql, timeoutMs: number): Promise<Databa
 }
 
 const elapsed = (start: number) => Math.round((performance.now() - start) * 100) / 100;
+
+/** The pool's server-side counters, or the error that kept them from being read (metrics must still answer). */
+export function poolStatsOrError(
+  database: Database,
+): Promise<Awaited<ReturnType<Database["poolStats"]>> | { error: string }> {
+  return database.poolStats().catch((error: Error) => ({ error: error.message }));
+}

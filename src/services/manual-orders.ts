@@ -23,8 +23,9 @@ import {
   orderRequestHash,
 } from "../domain/order-request";
 import type { CreateOrderRequest } from "../exchanges/types";
+import { type OrderClients, requireClients } from "./order-clients";
 import type { OrderOutcome } from "./orders";
-import { type OrderClients, requireClients, routeOrder } from "./trading-mode";
+import { routeOrder } from "./trading-mode";
 
 /** Bounds of one manual order placement. */
 export interface PlacementLimits {

@@ -1,9 +1,18 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
-import { findOrderByExchangeId, type OrderJson, recordOrder } from "../db/queries/orders";
+import {
+  findOrderByExchangeId,
+  type HistoryFilter,
+  listOpenOrders,
+  listOrderHistory,
+  type OrderJson,
+  type OrderPage,
+  recordOrder,
+} from "../db/queries/orders";
 import { Conflict, NotFound } from "../domain/errors";
 import { InvalidOrderError } from "../domain/exchange-errors";
-import { type OrderClients, requireClients, routeOrder } from "./trading-mode";
+import { type OrderClients, requireClients } from "./order-clients";
+import { routeOrder } from "./trading-mode";
 
 /** What placing or cancelling an order returns. */
 export interface OrderOutcome {
@@ -13,6 +22,16 @@ export interface OrderOutcome {
   /** Where the order went: LIVE (real money) or DRY_RUN (paper); null for a replay, which placed nothing. */
   mode: "LIVE" | "DRY_RUN" | null;
   note: string | null;
+}
+
+/** Open orders of the mirror, newest first. */
+export function openOrders(database: Database, filter: { symbol?: string; limit: number }): Promise<OrderJson[]> {
+  return listOpenOrders(database.sql, filter);
+}
+
+/** A keyset page of the mirror's order history, newest first. */
+export function orderHistory(database: Database, filter: HistoryFilter): Promise<OrderPage> {
+  return listOrderHistory(database.sql, filter);
 }
 
 /**

@@ -1,15 +1,8 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import { readLiveTrading, writeLiveTrading } from "../db/queries/settings";
-import { Unavailable } from "../domain/errors";
 import type { ExchangeClient } from "../exchanges/types";
-
-/** The exchange of the account, and the paper exchange orders go to while live trading is off. */
-export interface OrderClients {
-  exchange: ExchangeClient;
-  /** Same object as `exchange` when the configured exchange is paper. */
-  paperExchange: ExchangeClient;
-}
+import type { OrderClients } from "./order-clients";
 
 /** Where the next order goes, read from the database at the moment of the order (never cached). */
 export interface OrderRoute {
@@ -18,24 +11,6 @@ export interface OrderRoute {
   live: boolean;
   /** Set when the operator's wish and the outcome differ (live_trading on, exchange paper). */
   note: string | null;
-}
-
-/**
- * The order clients of an app or worker, or undefined when none can be formed safely: with a live exchange, the
- * paper exchange must be given separately, so that orders while live trading is off can never reach the account.
- */
-export function orderClients(exchange?: ExchangeClient, paperExchange?: ExchangeClient): OrderClients | undefined {
-  if (!exchange) return undefined;
-  const paper = paperExchange ?? (exchange.live ? undefined : exchange);
-  if (!paper) return undefined;
-  if (paper.live) throw new Error(`the paper exchange given (${paper.name}) is live`);
-  return { exchange, paperExchange: paper };
-}
-
-/** The order clients, or Unavailable when this server has no exchange to send orders to. */
-export function requireClients(clients: OrderClients | undefined): OrderClients {
-  if (!clients) throw new Unavailable("no exchange is configured for this server");
-  return clients;
 }
 
 const LIVE_BUT_PAPER = "live_trading is on but the exchange is not live: orders go to the paper exchange";

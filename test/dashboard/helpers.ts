@@ -1,12 +1,6 @@
-import { createApp } from "../../src/app";
 import type { Database } from "../../src/db/client";
 import type { ServiceControl, ServiceStatus } from "../../src/domain/service-status";
-import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
-import { createLogger } from "../../src/lib/logger";
-import { MetricsRegistry } from "../../src/lib/metrics";
-import { createDashboard } from "../../src/services/dashboard";
-import type { CapturedLog } from "../helpers/app";
-import { testConfig } from "../helpers/app";
+import { createTestApp } from "../helpers/app";
 
 /** Services as a supervisor would report them, without workers. */
 export function fixedServices(statuses: ServiceStatus[] = []): ServiceControl {
@@ -18,26 +12,13 @@ export function fixedServices(statuses: ServiceStatus[] = []): ServiceControl {
   };
 }
 
-/** The real app with a dashboard cache the test holds (to invalidate it as a LISTEN connection would). */
+/** The real app with the dashboard cache the test holds (to invalidate it as a LISTEN connection would). */
 export function dashboardApp(
   database: Database,
   { env = {}, services = fixedServices() }: { env?: Record<string, string>; services?: ServiceControl } = {},
 ) {
-  const config = testConfig(env);
-  const logs: CapturedLog = [];
-  const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
-  const dashboard = createDashboard({ config, sql: database.sql, services, log });
-  const lag = monitorEventLoopLag();
-  const app = createApp({ config, log, database, metrics: new MetricsRegistry(), lag, services, dashboard });
-  return {
-    app,
-    dashboard,
-    logs,
-    close: () => {
-      dashboard.close();
-      lag.stop();
-    },
-  };
+  const { app, dashboard, logs, close } = createTestApp(database, { env, services });
+  return { app, dashboard, logs, close };
 }
 
 /** Resolves when `check` returns true, polling every 10 ms; rejects after `timeoutMs`. */

@@ -3,9 +3,13 @@ import { type Config, loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/client";
 import type { ServiceControl, ServiceStatusSource } from "../../src/domain/service-status";
 import type { ExchangeClient } from "../../src/exchanges/types";
+import { streamTickets } from "../../src/http/stream-ticket";
 import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
 import { createLogger, type LogLevel } from "../../src/lib/logger";
 import { MetricsRegistry } from "../../src/lib/metrics";
+import { createDashboard } from "../../src/services/dashboard";
+import { createMarketService } from "../../src/services/market";
+import { orderClients } from "../../src/services/order-clients";
 
 /** Log lines captured from a test app, parsed. */
 export type CapturedLog = { level: LogLevel; msg: string; [field: string]: unknown }[];
@@ -15,7 +19,10 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: "test", SERVICES: "", LOG_FORMAT: "json", ...env });
 }
 
-/** The real app wired to a test database, with its log lines captured. */
+/**
+ * The one test-app factory: the real app wired to a test database as main.ts wires it (dashboard, market,
+ * order clients, stream tickets), with its log lines captured. `close()` ends the dashboard and the lag monitor.
+ */
 export function createTestApp(
   database: Database,
   {
@@ -23,11 +30,13 @@ export function createTestApp(
     services = { statuses: () => [] },
     exchange,
     paperExchange,
+    now = () => new Date(),
   }: {
     env?: Record<string, string>;
     services?: ServiceStatusSource | ServiceControl;
     exchange?: ExchangeClient;
     paperExchange?: ExchangeClient;
+    now?: () => Date;
   } = {},
 ) {
   const config = testConfig(env);
@@ -35,17 +44,27 @@ export function createTestApp(
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
   const metrics = new MetricsRegistry();
   const lag = monitorEventLoopLag();
+  const control = asControl(services);
+  const dashboard = createDashboard({ config, sql: database.sql, services: control, log });
   const app = createApp({
     config,
     log,
     database,
     metrics,
     lag,
-    services: asControl(services),
-    exchange,
-    paperExchange,
+    services: control,
+    dashboard,
+    market: createMarketService({ exchange, candleCacheMs: config.MARKET_CANDLE_CACHE_MS }),
+    clients: orderClients(exchange, paperExchange),
+    tickets: streamTickets({ apiToken: config.API_TOKEN, readToken: config.READ_TOKEN }),
+    startedAt: Date.now(),
+    now,
   });
-  return { app, config, logs, metrics, lag };
+  const close = () => {
+    dashboard.close();
+    lag.stop();
+  };
+  return { app, config, logs, metrics, lag, dashboard, close };
 }
 
 /** A status source with no controllable services (the app's tests that do not run workers). */

@@ -1,28 +1,28 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { createApp } from "../../src/app";
 import { acceptedEncodings } from "../../src/http/dashboard-response";
 import { nativeRoutes } from "../../src/http/native-routes";
-import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
 import { createLogger } from "../../src/lib/logger";
-import { MetricsRegistry } from "../../src/lib/metrics";
-import { createDashboard } from "../../src/services/dashboard";
 import { insertDashboardFixture } from "../dashboard/fixture";
 import { eventually, fixedServices } from "../dashboard/helpers";
-import { testConfig } from "../helpers/app";
+import { createTestApp } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 
 const STATE = "/api/dashboard/state";
 
 /** The production wiring of main.ts: Bun's router for the hot path, the Hono app for everything else. */
 function serve(database: Awaited<ReturnType<typeof createTestDatabase>>, env: Record<string, string> = {}) {
-  const config = testConfig(env);
+  const {
+    app,
+    config,
+    dashboard,
+    metrics,
+    close: closeApp,
+  } = createTestApp(database, {
+    env: { LOG_LEVEL: "warn", ...env },
+    services: fixedServices(),
+  });
   const log = createLogger({ level: "warn", format: "json", write: () => {} });
-  const services = fixedServices();
-  const dashboard = createDashboard({ config, sql: database.sql, services, log });
-  const metrics = new MetricsRegistry();
-  const lag = monitorEventLoopLag();
-  const app = createApp({ config, log, database, metrics, lag, services, dashboard });
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -42,8 +42,7 @@ function serve(database: Awaited<ReturnType<typeof createTestDatabase>>, env: Re
   const url = (path: string) => `http://127.0.0.1:${server.port}${path}`;
   const close = () => {
     server.stop(true);
-    dashboard.close();
-    lag.stop();
+    closeApp();
   };
   return { app, dashboard, metrics, url, close };
 }

@@ -195,8 +195,9 @@ describe("watchlist auth", async () => {
     expect((await target.app.request("/api/watchlist", { method, headers })).status).toBe(200);
   });
 
-  test("the trading API's auth stays on its own paths", async () => {
+  test("auth covers every /api/* path and nothing outside it", async () => {
     expect((await withReadToken.app.request("/ping_fast")).status).toBe(200);
-    expect((await withReadToken.app.request("/api/nothing-here")).status).toBe(404);
+    expect((await withReadToken.app.request("/api/nothing-here")).status).toBe(401);
+    expect((await withReadToken.app.request("/api/nothing-here", { headers: bearer(READ_TOKEN) })).status).toBe(404);
   });
 });

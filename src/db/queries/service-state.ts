@@ -47,3 +47,11 @@ export async function addCounters(sql: Queryable, service: string, increments: R
         + coalesce((excluded.counters ->> k)::numeric, 0))
       from jsonb_object_keys(service_state.counters || excluded.counters) as k)`;
 }
+
+/** What each service has persisted: its counters and the time of its last error. */
+export async function listServiceState(
+  sql: Queryable,
+): Promise<{ service: string; counters: Record<string, number>; last_error_at: string | null }[]> {
+  return await sql<{ service: string; counters: Record<string, number>; last_error_at: string | null }[]>`
+    select service, counters, to_json(last_error_at) #>> '{}' as last_error_at from service_state`;
+}

@@ -1,13 +1,10 @@
-import { Hono } from "hono";
+import packageJson from "../../../package.json";
 import { NotFound } from "../../domain/errors";
 import { type AssetMap, consoleAssets, docsAssets } from "../console-bundle";
+import { createRouter } from "../context";
 import { API_OPERATIONS } from "../docs";
 import { openApiDocument } from "../openapi";
 import { assetResponse, type StaticAsset, staticAsset } from "../static-assets";
-
-export interface ConsoleRoutesDeps {
-  version: string;
-}
 
 const served = async (assets: () => Promise<AssetMap>, path: string, request: Request) => {
   const asset = (await assets()).get(path);
@@ -19,13 +16,17 @@ const served = async (assets: () => Promise<AssetMap>, path: string, request: Re
  * The operator's pages: the console on `/` (bundled from `web/` by Bun at the first request, hashed assets under
  * `/assets/`), the API reference on `/docs` (Swagger UI from npm) and the OpenAPI document on `/openapi.json`.
  */
-export function consoleRoutes({ version }: ConsoleRoutesDeps) {
+export function consoleRoutes() {
   let document: Promise<StaticAsset> | undefined;
   const openApi = () => {
-    document ??= staticAsset(JSON.stringify(openApiDocument(API_OPERATIONS, { version })), "application/json", false);
+    document ??= staticAsset(
+      JSON.stringify(openApiDocument(API_OPERATIONS, { version: packageJson.version })),
+      "application/json",
+      false,
+    );
     return document;
   };
-  return new Hono()
+  return createRouter()
     .get("/", (c) => served(consoleAssets, "/", c.req.raw))
     .get("/assets/:file", (c) => served(consoleAssets, `/assets/${c.req.param("file")}`, c.req.raw))
     .get("/docs", (c) => served(docsAssets, "/docs", c.req.raw))

@@ -1,16 +1,9 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import type { Database } from "../../db/client";
 import { addLoan, changeLoan, getLoan, getLoans, type LoanFields, removeLoan } from "../../services/loans";
+import { type AppDeps, createRouter } from "../context";
 import { booleanQuery, decimalField, percentField } from "../fields";
-import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { requireJson } from "../middleware/require-json";
 import { validate } from "../validation";
-
-export interface LoansRoutesDeps {
-  database: Database;
-  auth: ApiAuthOptions;
-}
 
 const settable = {
   borrowed_amount: decimalField({ integerDigits: 15, decimals: 12 }),
@@ -42,9 +35,8 @@ function toFields(body: z.infer<typeof settableSchema>): LoanFields {
 }
 
 /** Loans CRUD: `/api/loans`, `/api/loans/:id` (interest_rate is a yearly percentage). */
-export function loansRoutes({ database, auth }: LoansRoutesDeps) {
-  return new Hono()
-    .use(apiAuth(auth))
+export function loansRoutes({ database }: Pick<AppDeps, "database">) {
+  return createRouter()
     .get("/", validate("query", listQuery), async (c) => {
       return c.json({ loans: await getLoans(database, c.req.valid("query").active) });
     })

@@ -1,40 +1,29 @@
-import { Hono } from "hono";
-import type { Database } from "../../db/client";
-import type { ServiceStatusSource } from "../../domain/service-status";
-import type { EventLoopLag } from "../../lib/event-loop-lag";
-import type { MetricsRegistry } from "../../lib/metrics";
-import type { DashboardCacheStats } from "../../services/dashboard";
+import { poolStatsOrError } from "../../services/health";
+import { type AppDeps, createRouter } from "../context";
 import { prometheusText } from "../prometheus";
 
-export interface MetricsRoutesDeps {
-  metrics: MetricsRegistry;
-  lag: EventLoopLag;
-  database: Database;
-  services: ServiceStatusSource;
-  /** The dashboard cache's counters. */
-  gauges?: () => DashboardCacheStats;
-  startedAt: number;
-}
-
 /** `/metrics` as JSON, or Prometheus text with `Accept: text/plain` or at `/metrics/prometheus`. */
-export function metricsRoutes(deps: MetricsRoutesDeps) {
+export function metricsRoutes(
+  deps: Pick<AppDeps, "metrics" | "lag" | "database" | "services" | "dashboard" | "startedAt">,
+) {
+  const gauges = () => deps.dashboard.stats();
   const prometheus = async () =>
-    new Response(await prometheusText({ ...deps, dashboard: deps.gauges }), {
+    new Response(await prometheusText({ ...deps, dashboard: gauges }), {
       headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
     });
-  return new Hono()
-    .get("/metrics", async (c) => {
+  return createRouter()
+    .get("/", async (c) => {
       if (c.req.header("accept")?.includes("text/plain")) return prometheus();
-      const { metrics, lag, database, services, gauges, startedAt } = deps;
+      const { metrics, lag, database, services, startedAt } = deps;
       return c.json({
         uptime_s: Math.round((Date.now() - startedAt) / 1000),
         routes: metrics.summaries(),
         event_loop_lag: lag.current(),
-        db_pool: await database.poolStats().catch((error: Error) => ({ error: error.message })),
+        db_pool: await poolStatsOrError(database),
         memory: { rss_bytes: process.memoryUsage.rss() },
-        gauges: gauges?.() ?? {},
+        gauges: gauges(),
         services: services.statuses(),
       });
     })
-    .get("/metrics/prometheus", prometheus);
+    .get("/prometheus", prometheus);
 }

@@ -1,25 +1,12 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import type { Database } from "../../db/client";
-import { listOpenOrders, listOrderHistory } from "../../db/queries/orders";
 import { ORDER_SIDES, ORDER_STATUSES } from "../../domain/orders";
-import { findByClientOrderId, type PlacementLimits, placeManualOrder } from "../../services/manual-orders";
-import { cancelOrder } from "../../services/orders";
-import type { OrderClients } from "../../services/trading-mode";
+import { findByClientOrderId, placeManualOrder, placementLimits } from "../../services/manual-orders";
+import { cancelOrder, openOrders, orderHistory } from "../../services/orders";
+import { type AppDeps, createRouter } from "../context";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { decimalField, limitField, symbolField } from "../fields";
-import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { requireJson } from "../middleware/require-json";
 import { validate } from "../validation";
-
-export interface OrdersRoutesDeps {
-  database: Database;
-  auth: ApiAuthOptions;
-  /** Absent when the app runs without an exchange: placing and cancelling answer 503. */
-  clients?: OrderClients;
-  /** Time budget and claim lease of a manual order. */
-  limits: PlacementLimits;
-}
 
 /** Prefix of the client order ids the trading scheduler gives its orders; manual keys may not use it. */
 const SIGNAL_OID_PREFIX = "sig-";
@@ -77,15 +64,16 @@ export const clientOidParam = z.strictObject({
 });
 
 /** Orders: open and history lists (keyset pages), manual orders (idempotent), cancel. */
-export function ordersRoutes({ database, auth, clients, limits }: OrdersRoutesDeps) {
-  return new Hono()
-    .use(apiAuth(auth))
+export function ordersRoutes({ database, clients, config }: Pick<AppDeps, "database" | "clients" | "config">) {
+  // Without clients (no exchange configured) placing and cancelling answer 503.
+  const limits = placementLimits(config);
+  return createRouter()
     .get("/open", validate("query", openQuery), async (c) => {
-      return c.json({ orders: await listOpenOrders(database.sql, c.req.valid("query")) });
+      return c.json({ orders: await openOrders(database, c.req.valid("query")) });
     })
     .get("/history", validate("query", historyQuery), async (c) => {
       const { cursor, ...filter } = c.req.valid("query");
-      const page = await listOrderHistory(database.sql, {
+      const page = await orderHistory(database, {
         ...filter,
         after: cursor ? decodeCursor(cursor) : undefined,
       });

@@ -1,15 +1,8 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import type { Database } from "../../db/client";
 import { getPortfolio, getPortfolioHistory } from "../../services/portfolio";
+import { type AppDeps, createRouter } from "../context";
 import { limitField } from "../fields";
-import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { validate } from "../validation";
-
-export interface PortfolioRoutesDeps {
-  database: Database;
-  auth: ApiAuthOptions;
-}
 
 export const historyQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
@@ -18,9 +11,8 @@ export const historyQuery = z.strictObject({
 });
 
 /** `GET /api/portfolio` (latest valuation) and `GET /api/portfolio/history` (snapshots, bounded). */
-export function portfolioRoutes({ database, auth }: PortfolioRoutesDeps) {
-  return new Hono()
-    .use(apiAuth(auth))
+export function portfolioRoutes({ database }: Pick<AppDeps, "database">) {
+  return createRouter()
     .get("/", async (c) => c.json(await getPortfolio(database)))
     .get("/history", validate("query", historyQuery), async (c) => {
       return c.json({ snapshots: await getPortfolioHistory(database, c.req.valid("query")) });

@@ -1,21 +1,11 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import type { Database } from "../../db/client";
 import { SIGNAL_SIDES, SIGNAL_STATUSES } from "../../domain/signals";
 import { listSignalPage, simulateSignal } from "../../services/signals";
+import { type AppDeps, createRouter } from "../context";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { booleanQuery, decimalField, limitField, symbolField } from "../fields";
-import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { requireJson } from "../middleware/require-json";
 import { validate } from "../validation";
-
-export interface SignalsRoutesDeps {
-  database: Database;
-  auth: ApiAuthOptions;
-  /** ENABLE_TEST_ENDPOINTS: without it `POST /simulate` does not exist (404). */
-  testEndpoints: boolean;
-  now?: () => Date;
-}
 
 export const listQuery = z.strictObject({
   status: z.enum(SIGNAL_STATUSES).optional(),
@@ -36,10 +26,8 @@ export const simulateBody = z.strictObject({
 });
 
 /** `GET /api/signals` (filters, keyset pages) and, with test endpoints on, `POST /api/signals/simulate`. */
-export function signalsRoutes({ database, auth, testEndpoints, now = () => new Date() }: SignalsRoutesDeps) {
-  // Auth is per route, so a disabled test endpoint is a plain 404 rather than an auth error.
-  const authorised = apiAuth(auth);
-  const app = new Hono().get("/", authorised, validate("query", listQuery), async (c) => {
+export function signalsRoutes({ database, config, now }: Pick<AppDeps, "database" | "config" | "now">) {
+  const app = createRouter().get("/", validate("query", listQuery), async (c) => {
     const { cursor, should_trade, ...filter } = c.req.valid("query");
     const page = await listSignalPage(database, {
       ...filter,
@@ -48,8 +36,9 @@ export function signalsRoutes({ database, auth, testEndpoints, now = () => new D
     });
     return c.json({ signals: page.signals, next_cursor: page.next ? encodeCursor(page.next) : null });
   });
-  if (!testEndpoints) return app;
-  return app.post("/simulate", authorised, requireJson(), validate("json", simulateBody), async (c) => {
+  // ENABLE_TEST_ENDPOINTS: without it `POST /simulate` does not exist (404).
+  if (!config.ENABLE_TEST_ENDPOINTS) return app;
+  return app.post("/simulate", requireJson(), validate("json", simulateBody), async (c) => {
     const body = c.req.valid("json");
     const signal = await simulateSignal(
       database,

@@ -1,6 +1,4 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import type { Database } from "../../db/client";
 import {
   addWatchlistItem,
   changeWatchlistItem,
@@ -9,18 +7,10 @@ import {
   removeWatchlistItem,
   type WatchlistFields,
 } from "../../services/watchlist";
+import { type AppDeps, createRouter } from "../context";
 import { decimalField, percentField, symbolField } from "../fields";
-import { type ApiAuthOptions, apiAuth } from "../middleware/auth";
 import { requireJson } from "../middleware/require-json";
 import { validate } from "../validation";
-
-export interface WatchlistRoutesDeps {
-  database: Database;
-  auth: ApiAuthOptions;
-  /** Throttling of a new item when the request does not say. */
-  defaults: { cooldownSeconds: number; minPriceChangePct: string };
-  now?: () => Date;
-}
 
 const MAX_COOLDOWN_S = 7 * 24 * 3600;
 
@@ -58,9 +48,10 @@ function toFields(body: Settable): WatchlistFields {
 }
 
 /** Watchlist CRUD: `/api/watchlist` and `/api/watchlist/:symbol` (delete is soft). */
-export function watchlistRoutes({ database, auth, defaults, now = () => new Date() }: WatchlistRoutesDeps) {
-  return new Hono()
-    .use(apiAuth(auth))
+export function watchlistRoutes({ database, config, now }: Pick<AppDeps, "database" | "config" | "now">) {
+  // Throttling of a new item when the request does not say.
+  const defaults = { cooldownSeconds: config.SIGNAL_COOLDOWN_S, minPriceChangePct: config.SIGNAL_MIN_PRICE_CHANGE_PCT };
+  return createRouter()
     .get("/", async (c) => c.json({ watchlist: await listWatchlistItems(database) }))
     .post("/", requireJson(), validate("json", createBody), async (c) => {
       const { symbol, ...rest } = c.req.valid("json");

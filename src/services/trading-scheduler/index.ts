@@ -4,7 +4,7 @@ import type { Database } from "../../db/client";
 import { claimPendingSignals, settleSignalOrders } from "../../db/queries/signal-orders";
 import type { Logger } from "../../lib/logger";
 import type { Notifier } from "../notifier";
-import type { OrderClients } from "../trading-mode";
+import type { OrderClients } from "../order-clients";
 import { runDailySummaryIfDue } from "./daily-summary";
 import { placeSignalOrder, type SignalOutcome } from "./signal-order";
 
