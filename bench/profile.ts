@@ -18,6 +18,8 @@ export interface Profile {
   stormMaxSeconds: number;
   /** Unrecorded load on each fresh app process before its first measurement. */
   warmUpSeconds: number;
+  /** `--growth`: only the growth run (cold build and import per size), at these order counts. */
+  growth: number[] | null;
 }
 
 export const USAGE = `usage: npm run bench [-- --quick] [-- --orders N --signals N --history N]
@@ -26,6 +28,8 @@ export const USAGE = `usage: npm run bench [-- --quick] [-- --orders N --signals
   --orders N     generated exchange orders (default 1000000; quick 2000)
   --signals N    generated trade signals (default 100000; quick 200)
   --history N    paper exchange history imported during the sync storm (default 100000; quick 2000)
+  --growth       only the growth run: cold build and import per size (see --sizes)
+  --sizes A,B,C  order counts of the growth run (default 100000,1000000,10000000; quick 2000,20000)
 
 DATABASE_URL: use that server (the run creates and drops its own database) instead of an embedded one.`;
 
@@ -38,6 +42,8 @@ export function parseProfile(argv: string[]): Profile {
       orders: { type: "string" },
       signals: { type: "string" },
       history: { type: "string" },
+      growth: { type: "boolean", default: false },
+      sizes: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -67,5 +73,10 @@ export function parseProfile(argv: string[]): Profile {
     ],
     stormMaxSeconds: quick ? 20 : 60,
     warmUpSeconds: quick ? 0.5 : 2,
+    growth: values.growth
+      ? (values.sizes ?? (quick ? "2000,20000" : "100000,1000000,10000000"))
+          .split(",")
+          .map((v) => count(v.trim(), 0, "sizes"))
+      : null,
   };
 }

@@ -1,6 +1,7 @@
 /** The run's results: SPEC §9 targets judged against the measurements, the markdown tables, the JSON file. */
 import type { FreshnessReport } from "./freshness";
 import type { GeneratedDataset } from "./generate";
+import type { GrowthStep } from "./growth";
 import type { ScenarioResult } from "./measure";
 import type { Profile } from "./profile";
 import type { AppFacts, ImportReport } from "./scenarios";
@@ -21,6 +22,8 @@ export interface RunResults {
   import: ImportReport | null;
   /** Commit → visible timings, idle (many stream clients) and during the import. */
   freshness: FreshnessReport[];
+  /** The latest `--growth` run found in bench/results (it runs on its own: 10 M orders take long to make). */
+  growth?: { run_id: string; steps: GrowthStep[] } | null;
   scenarios: ScenarioResult[];
   targets: TargetRow[];
   /** Set when the run stopped before its end. */
@@ -118,7 +121,12 @@ export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" 
       (v) => `${ms(storm as number)} (${v.toFixed(2)} × idle)`,
       "≤ 2 × idle",
       (v) => v <= 2,
-      cpuShares([byId.get(`latency.storm.${route}`), byId.get(`latency.idle.${route}`)]),
+      [
+        cpuShares([byId.get(`latency.storm.${route}`), byId.get(`latency.idle.${route}`)]),
+        importCounters(run, byId.get(`latency.storm.${route}`)),
+      ]
+        .filter(Boolean)
+        .join("; "),
     );
   }
   const fullScale = run.profile.scale.orders >= 1_000_000 && run.profile.scale.signals >= 100_000;
@@ -169,6 +177,25 @@ export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" 
       );
     }
   }
+  const grown = run.growth?.steps ?? [];
+  const big = grown.find((g) => g.orders === 10_000_000);
+  const mid = grown.find((g) => g.orders === 1_000_000);
+  const from = run.growth ? ` (\`--growth\` run ${run.growth.run_id})` : " (`npm run bench -- --growth`)";
+  judge(
+    `Cold build, 1 000 000 → 10 000 000 orders${from}`,
+    big?.build_ms && mid?.build_ms ? big.build_ms.p50 / mid.build_ms.p50 : null,
+    (v) => `${v.toFixed(2)}× (${mid?.build_ms?.p50} → ${big?.build_ms?.p50} ms p50)`,
+    "≤ 1.5×",
+    (v) => v <= 1.5,
+  );
+  judge(
+    `Import rate, 1 000 000 → 10 000 000 orders${from}`,
+    big?.import_orders_per_s && mid?.import_orders_per_s ? 1 - big.import_orders_per_s / mid.import_orders_per_s : null,
+    (v) =>
+      `${v >= 0 ? "−" : "+"}${Math.abs(v * 100).toFixed(0)} % (${fmt(mid?.import_orders_per_s)} → ${fmt(big?.import_orders_per_s)} orders/s)`,
+    "falls ≤ 20 %",
+    (v) => v <= 0.2,
+  );
   const imported = run.import;
   judge(
     `History import (${fmt(run.profile.historyOrders)} orders)`,
@@ -193,6 +220,22 @@ export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" 
     (v) => v <= 500,
   );
   return rows;
+}
+
+/** WAL per imported order and dashboard builds during a storm scenario: what the import makes compete. */
+function importCounters(
+  run: Omit<RunResults, "targets" | "finished_at" | "duration_s">,
+  storm: ScenarioResult | undefined,
+): string | undefined {
+  const wal = run.import?.wal_bytes;
+  const builds = storm?.window?.gauges?.change.dashboard_builds;
+  const parts = [
+    wal !== undefined && run.import?.orders
+      ? `WAL ${(wal / MB).toFixed(0)} MB for the import (${fmt(wal / run.import.orders)} B per order)`
+      : "",
+    builds !== undefined && storm?.window ? `${fmt(builds)} dashboard builds in ${storm.window.cpu.wall_s} s` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(", ") : undefined;
 }
 
 /** Mean CPU of each process kind over the scenarios (percent of one core), per target: what a failing row was short of. */

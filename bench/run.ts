@@ -4,7 +4,7 @@
  * scenarios side by side with a bare Bun.serve ceiling, a JSON file in bench/results/ and a markdown table.
  * `npm run bench -- --quick` is the smoke run CI uses: tiny scale, validity checked, speeds not asserted.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
@@ -13,6 +13,7 @@ import { createLogger } from "../src/lib/logger";
 import { type BenchDatabase, createBenchDatabase } from "./database";
 import { connectedLatency, type FreshnessReport, freshness } from "./freshness";
 import { type GeneratedDataset, generateDataset, placeOpenOrders } from "./generate";
+import { type GrowthStep, growth, renderGrowth } from "./growth";
 import type { ScenarioResult } from "./measure";
 import type { Server } from "./processes";
 import { parseProfile, USAGE } from "./profile";
@@ -63,6 +64,27 @@ async function main(): Promise<number> {
   const loadBefore = loadavg();
   mkdirSync(RESULTS_DIR, { recursive: true });
 
+  if (profile.growth) {
+    const live = new Set<Server>();
+    const steps = await growth(
+      {
+        profile,
+        tools,
+        serverUrl: config.DATABASE_URL,
+        log: createLogger({ level: "warn", base: { app: "bench" } }),
+        logPrefix: `${RESULTS_DIR}${runId}`,
+        say,
+        track: (server) => live.add(server),
+      },
+      profile.growth,
+    ).finally(() => Promise.allSettled([...live].map((s) => s.stop(5000))));
+    const file = `${RESULTS_DIR}${runId}-growth.json`;
+    writeFileSync(file, `${JSON.stringify({ run_id: runId, profile, steps }, null, 2)}\n`);
+    console.log(renderGrowth(steps));
+    console.log(`\nResults: ${file}`);
+    return 0;
+  }
+
   const live = new Set<Server>();
   let database: BenchDatabase | undefined;
   let sql: postgres.Sql | undefined;
@@ -111,6 +133,7 @@ async function main(): Promise<number> {
     };
     const mainApp = await launchApp(ctx, "main", stormAppEnv());
     try {
+      const walBefore = await walBytes(sql);
       const storm = await syncStorm(ctx, mainApp, async (halfway) => {
         // One stream client and a change every ~0.4 s while the first half of the import runs.
         let over = false;
@@ -122,6 +145,8 @@ async function main(): Promise<number> {
       });
       scenarios.push(...storm.scenarios);
       imported = storm.import;
+      const walAfter = await walBytes(sql);
+      if (walBefore !== null && walAfter !== null && imported) imported.wal_bytes = walAfter - walBefore;
       // Let the cycle that followed the import finish before calling the app idle.
       await Bun.sleep(profile.quick ? 200 : 2000);
       scenarios.push(...(await idleLatency(ctx, mainApp)));
@@ -174,6 +199,7 @@ async function main(): Promise<number> {
     apps,
     import: imported,
     freshness: fresh,
+    growth: latestGrowth(profile.quick),
     scenarios,
     ...(failure ? { error: failure } : {}),
   };
@@ -197,6 +223,30 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The newest growth run's results in bench/results (a quick one only for a quick run), or null. */
+function latestGrowth(quick: boolean): { run_id: string; steps: GrowthStep[] } | null {
+  const files = readdirSync(RESULTS_DIR)
+    .filter((f) => f.endsWith("-growth.json") && f.includes("-quick") === quick)
+    .sort();
+  const last = files.at(-1);
+  if (!last) return null;
+  try {
+    return JSON.parse(readFileSync(`${RESULTS_DIR}${last}`, "utf8")) as { run_id: string; steps: GrowthStep[] };
+  } catch {
+    return null;
+  }
+}
+
+/** WAL written by the server so far (pg_stat_wal, PostgreSQL 14+), or null where it cannot be read. */
+async function walBytes(sql: postgres.Sql): Promise<number | null> {
+  try {
+    const [row] = await sql<{ bytes: string }[]>`select wal_bytes::text as bytes from pg_stat_wal`;
+    return row ? Number(row.bytes) : null;
+  } catch {
+    return null;
+  }
 }
 
 if (process.argv.includes("--help")) {

@@ -48,6 +48,8 @@ export interface ImportReport {
   orders: number;
   seconds: number | null;
   orders_per_s: number | null;
+  /** WAL the database server wrote from the storm's start to its end (the import's, mostly). */
+  wal_bytes?: number;
 }
 
 /** Facts about one app process of the run. */

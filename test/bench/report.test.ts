@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ceilingBody } from "../../bench/ceiling";
+import { type GrowthStep, renderGrowth } from "../../bench/growth";
 import type { ScenarioResult } from "../../bench/measure";
 import { serverTiming } from "../../bench/monitor";
 import { parseProfile } from "../../bench/profile";
@@ -220,5 +221,22 @@ describe("serverTiming", () => {
       p99_ms: 9,
     });
     expect(serverTiming(before, before)).toBeNull();
+  });
+});
+
+describe("renderGrowth", () => {
+  test("judges the build and the import rate from 1 M to 10 M orders", () => {
+    const step = (orders: number, build: number, rate: number): GrowthStep => ({
+      orders,
+      generate_s: 1,
+      build_ms: { p50: build, p99: build * 2 },
+      import_orders: 100_000,
+      import_s: 100_000 / rate,
+      import_orders_per_s: rate,
+    });
+    const md = renderGrowth([step(100_000, 3, 15_000), step(1_000_000, 4, 14_000), step(10_000_000, 7, 12_000)]);
+    expect(md).toContain("| 10 000 000 | 1 | 7 / 14 | 12000 |");
+    expect(md).toContain("Cold build 1 000 000 → 10 000 000 orders: 1.75× (target ≤ 1.5×): FAIL");
+    expect(md).toContain("Import rate 1 000 000 → 10 000 000 orders: −14 % (target: falls ≤ 20 %): PASS");
   });
 });

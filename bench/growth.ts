@@ -1,0 +1,170 @@
+/**
+ * `npm run bench -- --growth [--sizes 100000,1000000,10000000]`: how the cold dashboard build and the
+ * history import scale with the account's size. Per size: a fresh database filled like the main run's
+ * (signals a tenth of the orders), one process with the cache off answering sequential dashboard requests
+ * (the app's own Server-Timing of each: the build), then one with exchange_sync importing the paper history
+ * alone. The build should stay within 1.5× from 1 M to 10 M orders (indexes, not scans), the import rate
+ * fall by at most 20 %.
+ */
+import postgres from "postgres";
+import type { Logger } from "../src/lib/logger";
+import { createBenchDatabase } from "./database";
+import { generateDataset } from "./generate";
+import type { Profile } from "./profile";
+import { type BenchContext, launchApp, retireApp } from "./scenarios";
+import type { Toolset } from "./tools";
+
+const DASHBOARD = "/api/dashboard/state";
+const BUILDS = 60;
+
+export interface GrowthStep {
+  orders: number;
+  generate_s: number;
+  /** The app's own time per cold request (Server-Timing), sequential: p50 / p99 ms. */
+  build_ms: { p50: number; p99: number } | null;
+  import_orders: number;
+  import_s: number | null;
+  import_orders_per_s: number | null;
+}
+
+export interface GrowthOptions {
+  profile: Profile;
+  tools: Toolset;
+  serverUrl?: string;
+  log: Logger;
+  logPrefix: string;
+  say(line: string): void;
+  track: BenchContext["track"];
+}
+
+async function coldBuilds(baseUrl: string): Promise<{ p50: number; p99: number } | null> {
+  const times: number[] = [];
+  for (let i = 0; i < BUILDS + 10; i++) {
+    const res = await fetch(`${baseUrl}${DASHBOARD}`, { headers: { "Accept-Encoding": "identity" } });
+    await res.arrayBuffer();
+    const dur = /dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
+    // The first ten warm the process (connections, JIT), as the main run's warm-up does.
+    if (i >= 10 && dur) times.push(Number(dur));
+  }
+  if (times.length === 0) return null;
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** Runs every size in turn; each size's database is dropped before the next is made. */
+export async function growth(options: GrowthOptions, sizes: number[]): Promise<GrowthStep[]> {
+  const steps: GrowthStep[] = [];
+  const history = options.profile.historyOrders;
+  for (const orders of sizes) {
+    const database = await createBenchDatabase({ serverUrl: options.serverUrl, log: options.log });
+    const sql = postgres(database.url, { max: 2, onnotice: () => {} });
+    try {
+      options.say(`growth: generating ${orders} orders`);
+      const scale = {
+        orders,
+        signals: Math.max(1, Math.round(orders / 10)),
+        watchlist: 50,
+        snapshots: 20_000,
+        openOrders: 0,
+      };
+      const dataset = await generateDataset(sql, scale);
+      const [baseline] = await sql<{ max: string }[]>`select coalesce(max(id), 0)::text as max from exchange_orders`;
+      const ctx: BenchContext = {
+        profile: { ...options.profile, scale },
+        tools: options.tools,
+        sql,
+        databaseUrl: database.url,
+        postgresPid: database.serverPid,
+        importBaselineId: Number(baseline?.max ?? 0),
+        logPrefix: `${options.logPrefix}-growth-${orders}`,
+        say: options.say,
+        track: options.track,
+      };
+      const cold = await launchApp(ctx, "cold", { DASHBOARD_CACHE: "off", SERVICES: "" });
+      let build: GrowthStep["build_ms"] = null;
+      try {
+        build = await coldBuilds(cold.server.baseUrl);
+      } finally {
+        await retireApp(cold);
+      }
+      options.say(`  cold build p50 ${build?.p50} ms, p99 ${build?.p99} ms`);
+      const importer = await launchApp(ctx, "import", { SERVICES: "exchange_sync", EXCHANGE_SYNC_START_DELAY_MS: "0" });
+      let imported = { orders: 0, seconds: null as number | null };
+      try {
+        imported = await timeImport(ctx, history);
+      } finally {
+        await retireApp(importer);
+      }
+      const rate = imported.seconds ? Math.round(imported.orders / imported.seconds) : null;
+      options.say(`  imported ${imported.orders} orders in ${imported.seconds} s (${rate}/s)`);
+      steps.push({
+        orders,
+        generate_s: dataset.seconds,
+        build_ms: build,
+        import_orders: imported.orders,
+        import_s: imported.seconds,
+        import_orders_per_s: rate,
+      });
+    } finally {
+      await sql.end({ timeout: 5 });
+      await database.close();
+    }
+  }
+  return steps;
+}
+
+/** From the first imported row to the last: rows above the baseline id, polled every 50 ms. */
+async function timeImport(ctx: BenchContext, history: number): Promise<{ orders: number; seconds: number | null }> {
+  const count = async () => {
+    const [row] = await ctx.sql<{ n: number }[]>`
+      select count(*)::int as n from exchange_orders where id > ${ctx.importBaselineId}`;
+    return row?.n ?? 0;
+  };
+  const deadline = performance.now() + 120_000;
+  let first: { at: number; n: number } | undefined;
+  let last = { at: performance.now(), n: 0 };
+  while (performance.now() < deadline) {
+    const n = await count();
+    const at = performance.now();
+    if (n > 0 && !first) first = { at, n };
+    if (n > last.n) last = { at, n };
+    if (n >= history) break;
+    if (first && at - last.at > 3000) break;
+    await Bun.sleep(50);
+  }
+  if (!first || last.at <= first.at) return { orders: last.n, seconds: null };
+  const rate = (last.n - first.n) / ((last.at - first.at) / 1000);
+  return { orders: last.n, seconds: Math.round((last.n / rate) * 100) / 100 };
+}
+
+/** The growth table and its two verdicts (1 M → 10 M when both ran, else the two largest sizes). */
+export function renderGrowth(steps: GrowthStep[]): string {
+  const lines = [
+    "| orders | generated in s | cold build p50 / p99 ms | import orders/s | import s |",
+    "|---|---|---|---|---|",
+    ...steps.map(
+      (s) =>
+        `| ${s.orders.toLocaleString("en-US").replaceAll(",", " ")} | ${s.generate_s} | ` +
+        `${s.build_ms ? `${s.build_ms.p50} / ${s.build_ms.p99}` : "—"} | ${s.import_orders_per_s ?? "—"} | ${s.import_s ?? "—"} |`,
+    ),
+  ];
+  const big = steps.find((s) => s.orders === 10_000_000) ?? steps.at(-1);
+  const mid = steps.find((s) => s.orders === 1_000_000) ?? steps.at(-2);
+  if (big && mid && big !== mid && big.build_ms && mid.build_ms) {
+    const build = big.build_ms.p50 / mid.build_ms.p50;
+    lines.push(
+      "",
+      `Cold build ${fmtN(mid.orders)} → ${fmtN(big.orders)} orders: ${build.toFixed(2)}× (target ≤ 1.5×): ${build <= 1.5 ? "PASS" : "FAIL"}`,
+    );
+    if (big.import_orders_per_s && mid.import_orders_per_s) {
+      const fall = 1 - big.import_orders_per_s / mid.import_orders_per_s;
+      lines.push(
+        `Import rate ${fmtN(mid.orders)} → ${fmtN(big.orders)} orders: ${fall >= 0 ? "−" : "+"}${Math.abs(fall * 100).toFixed(0)} % (target: falls ≤ 20 %): ${fall <= 0.2 ? "PASS" : "FAIL"}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+const fmtN = (v: number) => v.toLocaleString("en-US").replaceAll(",", " ");
