@@ -54,11 +54,19 @@ interface Probe {
 /** Fetches `url` once: its status and body size in bytes. */
 async function probe(url: string, headers: Record<string, string> = {}): Promise<Probe> {
   // Bytes as sent: no Accept-Encoding unless the plan names one, and nothing decompressed.
-  const res = await fetch(url, {
-    headers: { "Accept-Encoding": "identity", ...headers },
-    decompress: false,
-    signal: AbortSignal.timeout(30_000),
-  });
+  const get = () =>
+    fetch(url, {
+      headers: { "Accept-Encoding": "identity", ...headers },
+      decompress: false,
+      signal: AbortSignal.timeout(30_000),
+    });
+  let res = await get();
+  // A compressed copy is made just after each build: right after a change, wait the few ms it takes.
+  for (let i = 0; i < 25 && headers["Accept-Encoding"] && !res.headers.has("content-encoding"); i++) {
+    await res.arrayBuffer();
+    await Bun.sleep(20);
+    res = await get();
+  }
   return { status: res.status, bytes: (await res.arrayBuffer()).byteLength };
 }
 

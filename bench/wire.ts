@@ -111,7 +111,7 @@ export async function compressedThroughput(ctx: BenchContext, app: RunningApp): 
         app,
         () => startCeiling({ file, coding }),
         `.${coding}`,
-        `, Accept-Encoding: ${coding} (${bytes.byteLength} bytes)`,
+        `with Accept-Encoding: ${coding} (${bytes.byteLength} bytes)`,
         { "Accept-Encoding": coding },
       )),
     );

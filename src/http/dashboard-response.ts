@@ -17,6 +17,8 @@ interface Prepared {
   compressed: Representation[];
   /** Every representation's ETag: a client holding any of them holds this dashboard. */
   tags: Set<string>;
+  /** The snapshot's copies these were built from (they arrive, or are replaced, after the build). */
+  encoded: DashboardSnapshot["encoded"];
 }
 
 /** Which codings `Accept-Encoding` allows (q > 0); `*` allows every coding it does not name. */
@@ -81,13 +83,13 @@ export function dashboardResponder(staticHeaders: readonly (readonly [string, st
   const prepare = (snapshot: DashboardSnapshot): Prepared => {
     const held = cache.get(snapshot);
     // Rebuilt once when the compressed copies arrive after the snapshot was first served.
-    if (held && held.compressed.length === (snapshot.encoded?.length ?? 0)) return held;
+    if (held && held.encoded === snapshot.encoded) return held;
     const identity = represent("identity", new Blob([snapshot.body]), Buffer.byteLength(snapshot.body), snapshot.etag);
     const compressed = (snapshot.encoded ?? [])
       .map((e) => represent(e.encoding, e.bytes, e.size, e.etag))
       .sort((a, b) => a.size - b.size);
     const tags = new Set([snapshot.etag, ...(snapshot.encoded ?? []).map((e) => e.etag)]);
-    const prepared = { identity, compressed, tags };
+    const prepared = { identity, compressed, tags, encoded: snapshot.encoded };
     cache.set(snapshot, prepared);
     return prepared;
   };

@@ -192,9 +192,14 @@ export class DashboardCache {
         expiresAt: this.now() + ttl,
         staleSince: marker.staleSince,
       };
-      this.latest = snapshot;
       // Compressed copies for the cached path only: with the cache off every request is a build of its own.
-      if (this.lru) this.encode(snapshot);
+      // An unchanged dashboard (same ETag: only generated_at moved) keeps the previous build's copies until
+      // its own are made, so compressed answers never fall back to identity on a rebuild by age.
+      if (this.lru) {
+        if (this.latest?.etag === snapshot.etag) snapshot.encoded = this.latest.encoded;
+        this.encode(snapshot);
+      }
+      this.latest = snapshot;
       this.counts.builds++;
       this.counts.lastBuildMs = built.buildMs;
       if (built.partial) this.counts.partial++;
