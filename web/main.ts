@@ -60,7 +60,8 @@ function changed(key: string, value: unknown): boolean {
   return true;
 }
 
-const portfolioChart = new PortfolioChart($("portfolio-chart"));
+// Charts are made after the first state is drawn: the numbers come first.
+let portfolioChart: PortfolioChart | undefined;
 const priceChart = new PriceChart($("price-chart"));
 
 function render(state: Dashboard): void {
@@ -74,7 +75,7 @@ function render(state: Dashboard): void {
       (state.portfolio_last_updated
         ? ` · valued ${new Date(state.portfolio_last_updated).toLocaleTimeString()}`
         : " · not valued yet");
-    portfolioChart.extend(state.portfolio_last_updated, net);
+    portfolioChart?.extend(state.portfolio_last_updated, net);
   }
   if (changed("watchlist", state.watchlist)) renderWatchlist($("watchlist"), state.watchlist);
   if (changed("balances", state.balances)) $("balances").innerHTML = panels.balances(state.balances);
@@ -100,10 +101,39 @@ function render(state: Dashboard): void {
     `state of ${new Date(state.generated_at).toLocaleTimeString()}` +
     (state.partial ? ` · partial: ${state.errors.map((e) => e.part).join(", ")}` : "");
   document.body.dataset.generatedAt = state.generated_at;
+  const states = Number(document.body.dataset.states ?? 0) + 1;
+  document.body.dataset.states = String(states);
+  if (states === 1) performance.mark("atp:first-state");
 }
 
+let firstState = true;
+function show(state: Dashboard): void {
+  render(state);
+  if (firstState) {
+    firstState = false;
+    // The chart's history is not needed for the first paint of the numbers: fetched once they are drawn.
+    setTimeout(() => {
+      portfolioChart = new PortfolioChart($("portfolio-chart"));
+      portfolioChart
+        .load()
+        .then(() =>
+          portfolioChart?.extend(state.portfolio_last_updated, state.portfolio.net_usd ?? state.total_usd_value),
+        )
+        .catch((error) => notify(`Portfolio history: ${error instanceof Error ? error.message : error}`));
+    }, 0);
+  }
+}
+
+// The cached state, asked for by the page's head before this bundle loaded (or now), is drawn while the
+// stream is being opened (a ticket, then the EventSource).
+const early = (window as { atpFirstState?: Promise<Dashboard | null> }).atpFirstState;
+(early ?? api<Dashboard>("GET", "/api/dashboard/state"))
+  .then((state) => {
+    if (state && firstState) show(state);
+  })
+  .catch(() => {});
 connectStream({
-  onState: (body) => render(JSON.parse(body) as Dashboard),
+  onState: (body) => show(JSON.parse(body) as Dashboard),
   onStatus: (status, detail) => {
     const badge = $("connection");
     badge.textContent = status === "live" ? "live" : status === "locked" ? "token needed" : "reconnecting…";
@@ -111,7 +141,6 @@ connectStream({
     if (status === "locked") notify(detail ?? "This server needs a token to read: enter it above.");
   },
 });
-portfolioChart.load().catch((error) => notify(`Portfolio history: ${error instanceof Error ? error.message : error}`));
 
 // ---- actions (one delegated listener per kind) ----
 const watchlistRoot = $("watchlist");
