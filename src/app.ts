@@ -18,6 +18,7 @@ import { ordersRoutes } from "./http/routes/orders";
 import { portfolioRoutes } from "./http/routes/portfolio";
 import { servicesRoutes } from "./http/routes/services";
 import { signalsRoutes } from "./http/routes/signals";
+import { strategyRoutes } from "./http/routes/strategy";
 import { systemRoutes } from "./http/routes/system";
 import { tradingRoutes } from "./http/routes/trading";
 import { watchlistRoutes } from "./http/routes/watchlist";
@@ -69,7 +70,8 @@ export function createApp(deps: AppDeps) {
     .route("/api/portfolio", portfolioRoutes(deps))
     .route("/api/loans", loansRoutes(deps))
     .route("/api/trading", tradingRoutes(deps))
-    .route("/api/market", marketRoutes(deps));
+    .route("/api/market", marketRoutes(deps))
+    .route("/api/strategy", strategyRoutes(deps));
 
   app.onError(handleError(log));
   app.notFound(notFound);

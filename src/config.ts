@@ -90,6 +90,8 @@ const schema = z
     EXCHANGE_SYNC_INTERVAL_MS: int(100, 3_600_000).default(5000),
     EXCHANGE_SYNC_PAGE_SIZE: int(1, 1000).default(50),
     SIGNAL_MONITOR_INTERVAL_MS: int(100, 3_600_000).default(30_000),
+    SIGNAL_MONITOR_CONCURRENCY: int(1, 64).default(8),
+    WATCHLIST_MAX_ITEMS: int(1, 10_000).default(200),
     TRADING_SCHEDULER_INTERVAL_MS: int(100, 3_600_000).default(2000),
     DASHBOARD_CACHE: z.enum(["on", "off"]).default("on"),
     DASHBOARD_STALE_MS: int(0, 600_000).default(2000),
@@ -103,13 +105,9 @@ const schema = z
     SIGNAL_TIMEFRAME: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1h"),
     SIGNAL_CANDLE_LIMIT: int(60, 1000).default(250),
     SIGNAL_COOLDOWN_S: int(0, 604_800).default(300),
-    SIGNAL_MIN_PRICE_CHANGE_PCT: z
-      .string()
-      .regex(/^\d{1,3}(\.\d{1,4})?$/, "must be a percentage such as 1 or 0.5")
-      .refine((v) => Number(v) <= 100, "must be at most 100")
-      .default("1"),
     SIGNAL_MAX_AGE_S: int(10, 86_400).default(900),
     MARKET_CANDLE_CACHE_MS: int(0, 3_600_000).default(10_000),
+    MARKET_INSTRUMENTS_REFRESH_MS: int(1000, 86_400_000).default(3_600_000),
     WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
     TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
     TELEGRAM_CHAT_ID: z.string().min(1).optional(),

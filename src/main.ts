@@ -58,7 +58,11 @@ async function main(): Promise<void> {
     lag,
     services,
     dashboard,
-    market: createMarketService({ exchange: clients.exchange, candleCacheMs: config.MARKET_CANDLE_CACHE_MS }),
+    market: createMarketService({
+      exchange: clients.exchange,
+      candleCacheMs: config.MARKET_CANDLE_CACHE_MS,
+      instrumentsRefreshMs: config.MARKET_INSTRUMENTS_REFRESH_MS,
+    }),
     clients,
     tickets: streamTickets({ apiToken: config.API_TOKEN, readToken: config.READ_TOKEN }),
     startedAt,

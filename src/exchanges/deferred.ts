@@ -23,6 +23,7 @@ export function deferredExchangeClient(
     fetchOrder: async (id, symbol) => (await client()).fetchOrder(id, symbol),
     fetchOrderHistory: async (cursor, limit) => (await client()).fetchOrderHistory(cursor, limit),
     fetchTickers: async (symbols) => (await client()).fetchTickers(symbols),
+    fetchInstruments: async () => (await client()).fetchInstruments(),
     fetchCandles: async (symbol, timeframe, limit) => (await client()).fetchCandles(symbol, timeframe, limit),
     createOrder: async (request) => (await client()).createOrder(request),
     cancelOrder: async (id, symbol) => (await client()).cancelOrder(id, symbol),

@@ -107,6 +107,7 @@ export function withResilience(
     fetchOrder: (id, symbol) => guard("fetchOrder", () => client.fetchOrder(id, symbol)),
     fetchOrderHistory: (cursor, limit) => guard("fetchOrderHistory", () => client.fetchOrderHistory(cursor, limit)),
     fetchTickers: (symbols) => guard("fetchTickers", () => client.fetchTickers(symbols)),
+    fetchInstruments: () => guard("fetchInstruments", () => client.fetchInstruments()),
     fetchCandles: (symbol, timeframe, limit) =>
       guard("fetchCandles", () => client.fetchCandles(symbol, timeframe, limit)),
     createOrder: (request) => guard("createOrder", () => client.createOrder(request)),

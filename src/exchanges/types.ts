@@ -21,6 +21,14 @@ export interface Ticker {
   time: string;
 }
 
+/** A symbol the exchange lists. */
+export interface Instrument {
+  /** `BASE_QUOTE`. */
+  symbol: string;
+  base: string;
+  quote: string;
+}
+
 /** One OHLCV candle. Numbers on purpose: indicator input only, never accounting. */
 export interface Candle {
   /** Open time, epoch milliseconds. */
@@ -72,6 +80,8 @@ export interface ExchangeClient {
   fetchOrderHistory(cursor: string | null, limit: number): Promise<OrderHistoryPage>;
   /** Latest prices for the given symbols (unknown symbols are left out). */
   fetchTickers(symbols: string[]): Promise<Ticker[]>;
+  /** Every spot symbol the exchange lists for trading, by symbol (a live client asks the exchange again). */
+  fetchInstruments(): Promise<Instrument[]>;
   /** The last `limit` candles of a symbol, oldest first (the last one may still be forming). */
   fetchCandles(symbol: string, timeframe: Timeframe, limit: number): Promise<Candle[]>;
   /** Places an order; idempotent on clientOid: a repeat returns the existing order, never a second one. */

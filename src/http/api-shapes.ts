@@ -51,6 +51,33 @@ export const signalShape = z.object({
   last_update_at: nullableTime,
 });
 
+/** One side's last decision and why (see the README's reasons vocabulary). */
+const sideStateShape = z.object({
+  decision: z.enum(["fired", "blocked", "no_signal"]),
+  reasons: z.array(z.string()).meta({ example: ["rsi 52.1 ≥ 40"] }),
+});
+
+/** The signal monitor's last evaluation of a symbol. */
+export const strategyStateShape = z
+  .object({ preset: z.string(), evaluated_at: time, buy: sideStateShape, sell: sideStateShape })
+  .nullable();
+
+const exitDistanceShape = z.object({ unit: z.enum(["pct", "atr"]), value: amount });
+
+/** A strategy's rules: a preset's, or an item's effective ones. */
+export const rulesShape = z.object({
+  rsi_buy_below: z.number(),
+  rsi_sell_above: z.number(),
+  require_ma50_above_ema10: z.boolean(),
+  require_price_below_buy_target: z.boolean(),
+  min_volume_ratio: z.number().nullable(),
+  trend_filter: z.boolean(),
+  take_profit: exitDistanceShape,
+  stop_loss: exitDistanceShape,
+  cooldown_seconds: z.number().int(),
+  min_price_change_pct: amount,
+});
+
 /** The latest price and indicators of a symbol (null until the signal monitor has read its candles). */
 export const marketShape = z
   .looseObject({
@@ -61,6 +88,7 @@ export const marketShape = z
     ema10: nullableAmount,
     atr: nullableAmount,
     volume_ratio: nullableAmount,
+    strategy_state: strategyStateShape,
     updated_at: nullableTime,
   })
   .nullable();
@@ -68,14 +96,18 @@ export const marketShape = z
 /** A watchlist item: what is watched, traded, and how much. */
 export const watchlistItemShape = z.looseObject({
   symbol: z.string(),
-  alert_enabled: z.boolean(),
+  alert_enabled: z.boolean().meta({ description: "either side's alerts on" }),
+  buy_alert_enabled: z.boolean(),
+  sell_alert_enabled: z.boolean(),
+  preset: z.string(),
+  overrides: z.looseObject({}).meta({ description: "the item's changes of its preset's fields" }),
   trade_enabled: z.boolean(),
   trade_amount_usd: nullableAmount,
   buy_target: nullableAmount,
   take_profit_pct: nullableAmount,
   stop_loss_pct: nullableAmount,
-  min_price_change_pct: amount,
-  cooldown_seconds: z.number().int(),
+  min_price_change_pct: nullableAmount.meta({ description: "null: the preset's" }),
+  cooldown_seconds: z.number().int().nullable().meta({ description: "null: the preset's" }),
   market: marketShape,
 });
 

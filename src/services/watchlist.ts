@@ -1,7 +1,10 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import {
+  alertSides,
+  countWatchlist,
   findWatchlistItem,
+  findWatchlistRow,
   insertWatchlistItem,
   listWatchlist,
   type MarketDataRow,
@@ -10,15 +13,20 @@ import {
   type WatchlistFields,
   type WatchlistRow,
 } from "../db/queries/watchlist";
-import { Conflict, NotFound } from "../domain/errors";
+import { CodedError, Conflict, NotFound } from "../domain/errors";
+import { DEFAULT_PRESET, type StrategyRules } from "../domain/strategy";
+import { UnknownSymbolError } from "../domain/symbol";
+import { checkItemStrategy, presetCatalog, rulesOfItem } from "./strategy";
 
 export type { WatchlistFields };
 
-/** A watchlist item as the API shows it, with its latest market data. */
-export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | null) {
+/** A watchlist item as the API shows it, with its effective rules and latest market data (and strategy state). */
+export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | null, rules: StrategyRules) {
   return {
     symbol: item.symbol,
     alert_enabled: item.alertEnabled,
+    buy_alert_enabled: alertSides(item).buy,
+    sell_alert_enabled: alertSides(item).sell,
     trade_enabled: item.tradeEnabled,
     trade_amount_usd: item.tradeAmountUsd,
     buy_target: item.buyTarget,
@@ -26,6 +34,9 @@ export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | nu
     stop_loss_pct: item.stopLossPct,
     min_price_change_pct: item.minPriceChangePct,
     cooldown_seconds: item.cooldownSeconds,
+    preset: item.preset,
+    overrides: item.strategyOverrides,
+    rules,
     created_at: item.createdAt.toISOString(),
     updated_at: item.updatedAt.toISOString(),
     market: market && {
@@ -36,6 +47,7 @@ export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | nu
       ema10: market.ema10,
       atr: market.atr,
       volume_ratio: market.volumeRatio,
+      strategy_state: market.strategyState,
       updated_at: market.updatedAt.toISOString(),
     },
   };
@@ -43,30 +55,48 @@ export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | nu
 export type WatchlistItemJson = ReturnType<typeof watchlistItemJson>;
 
 /** Every live watchlist item, by symbol. */
-export async function listWatchlistItems({ db }: Database): Promise<WatchlistItemJson[]> {
-  return (await listWatchlist(db)).map(({ item, market }) => watchlistItemJson(item, market));
+export async function listWatchlistItems(database: Database): Promise<WatchlistItemJson[]> {
+  const [rows, catalog] = await Promise.all([listWatchlist(database.db), presetCatalog(database)]);
+  return rows.map(({ item, market }) => watchlistItemJson(item, market, rulesOfItem(catalog, item)));
 }
 
 const notWatched = (symbol: string) => new NotFound(`${symbol} is not on the watchlist`);
 
 /** One live item; NotFound when the symbol is not watched. */
-export async function getWatchlistItem({ db }: Database, symbol: string): Promise<WatchlistItemJson> {
-  const row = await findWatchlistItem(db, symbol);
+export async function getWatchlistItem(database: Database, symbol: string): Promise<WatchlistItemJson> {
+  const row = await findWatchlistItem(database.db, symbol);
   if (!row) throw notWatched(symbol);
-  return watchlistItemJson(row.item, row.market);
+  return watchlistItemJson(row.item, row.market, rulesOfItem(await presetCatalog(database), row.item));
 }
 
-/** Adds a symbol with the configured throttling defaults; Conflict when it is already watched. */
+/** What adding an item checks besides its own fields. */
+export interface AddItemChecks {
+  /** Whether the exchange lists a symbol; absent: not checked. */
+  listed?: (symbol: string) => Promise<boolean>;
+  /** Most live items (WATCHLIST_MAX_ITEMS); absent: no limit. */
+  maxItems?: number;
+}
+
+/**
+ * Adds a symbol (preset swing-conservative unless named; throttling from the preset unless given). Refused: a
+ * symbol the exchange does not list (400 unknown_symbol), a full watchlist (409 watchlist_full), an unknown preset
+ * or rules that can never or always fire (400); Conflict when it is already watched.
+ */
 export async function addWatchlistItem(
   database: Database,
   symbol: string,
   fields: WatchlistFields,
-  defaults: { cooldownSeconds: number; minPriceChangePct: string },
+  { listed, maxItems }: AddItemChecks = {},
 ): Promise<WatchlistItemJson> {
-  const item = await insertWatchlistItem(database.db, symbol, { ...defaults, ...fields });
+  if (listed && !(await listed(symbol))) throw new UnknownSymbolError(symbol);
+  const rules = await checkItemStrategy(database, strategyFields(fields, null), symbol);
+  if (maxItems !== undefined && (await countWatchlist(database.db)) >= maxItems) {
+    throw new CodedError("watchlist_full", `the watchlist holds its limit of ${maxItems} items (WATCHLIST_MAX_ITEMS)`);
+  }
+  const item = await insertWatchlistItem(database.db, symbol, fields);
   if (!item) throw new Conflict(`${symbol} is already on the watchlist`);
   await notifyChange(database.sql, "watchlist");
-  return watchlistItemJson(item, null);
+  return watchlistItemJson(item, null, rules);
 }
 
 /** Changes the given fields of a live item; NotFound when the symbol is not watched. */
@@ -75,6 +105,9 @@ export async function changeWatchlistItem(
   symbol: string,
   fields: WatchlistFields,
 ): Promise<WatchlistItemJson> {
+  const current = await findWatchlistRow(database.db, symbol);
+  if (!current) throw notWatched(symbol);
+  await checkItemStrategy(database, strategyFields(fields, current), symbol);
   const item = await updateWatchlistItem(database.db, symbol, fields);
   if (!item) throw notWatched(symbol);
   await notifyChange(database.sql, "watchlist");
@@ -85,4 +118,18 @@ export async function changeWatchlistItem(
 export async function removeWatchlistItem(database: Database, symbol: string, at: Date): Promise<void> {
   if (!(await softDeleteWatchlistItem(database.db, symbol, at))) throw notWatched(symbol);
   await notifyChange(database.sql, "watchlist");
+}
+
+/** The strategy fields an item will have after a write: the given ones over the current row's. */
+function strategyFields(fields: WatchlistFields, current: WatchlistRow | null) {
+  const pick = <T>(given: T | undefined, now: T | undefined, fallback: T): T =>
+    given !== undefined ? given : now !== undefined ? now : fallback;
+  return {
+    preset: pick(fields.preset, current?.preset, DEFAULT_PRESET),
+    strategyOverrides: pick(fields.strategyOverrides, current?.strategyOverrides, {}),
+    cooldownSeconds: pick(fields.cooldownSeconds, current?.cooldownSeconds, null),
+    minPriceChangePct: pick(fields.minPriceChangePct, current?.minPriceChangePct, null),
+    takeProfitPct: pick(fields.takeProfitPct, current?.takeProfitPct, null),
+    stopLossPct: pick(fields.stopLossPct, current?.stopLossPct, null),
+  };
 }

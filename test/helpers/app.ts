@@ -54,7 +54,11 @@ export function createTestApp(
     lag,
     services: control,
     dashboard,
-    market: createMarketService({ exchange, candleCacheMs: config.MARKET_CANDLE_CACHE_MS }),
+    market: createMarketService({
+      exchange,
+      candleCacheMs: config.MARKET_CANDLE_CACHE_MS,
+      instrumentsRefreshMs: config.MARKET_INSTRUMENTS_REFRESH_MS,
+    }),
     clients: orderClients(exchange, paperExchange),
     tickets: streamTickets({ apiToken: config.API_TOKEN, readToken: config.READ_TOKEN }),
     startedAt: Date.now(),

@@ -121,12 +121,7 @@ describe("notifications never block the signal monitor", async () => {
     );
     const { log } = capturingLogger();
     const notifier = notifierFromConfig(testConfig({ WEBHOOK_URL: server.url, NOTIFY_TIMEOUT_MS: "10000" }), log);
-    await addWatchlistItem(
-      database,
-      "BTC_USDT",
-      { alertEnabled: true },
-      { cooldownSeconds: 300, minPriceChangePct: "1" },
-    );
+    await addWatchlistItem(database, "BTC_USDT", { alertEnabled: true });
     const exchange = override(paper, { fetchCandles: async () => buyCandles() });
     const summary = await runSignalMonitorCycle({ database, exchange, log, notifier, config: testConfig() });
     expect(summary.signals).toBe(1);

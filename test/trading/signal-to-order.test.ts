@@ -12,8 +12,6 @@ import { testConfig } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { buyCandles, capturingLogger, override, quietCandles, recordingNotifier, testPaperExchange } from "./helpers";
 
-const DEFAULTS = { cooldownSeconds: 300, minPriceChangePct: "1" };
-
 /** A fresh database with a paper exchange and the deps of both cycles; `run` cleans up after the test body. */
 async function withWorld(
   env: Record<string, string>,
@@ -92,20 +90,15 @@ const simulated = (
 describe("signal monitor → trading scheduler", () => {
   test("a BUY crossing produces exactly one signal and exactly one paper order", async () => {
     await withWorld({}, async (w) => {
-      await addWatchlistItem(
-        w.database,
-        "BTC_USDT",
-        { alertEnabled: true, tradeEnabled: true, tradeAmountUsd: "100" },
-        DEFAULTS,
-      );
+      await addWatchlistItem(w.database, "BTC_USDT", { alertEnabled: true, tradeEnabled: true, tradeAmountUsd: "100" });
 
-      expect(await w.monitor()).toEqual({ symbols: 1, signals: 1, throttled: 0, failed: 0 });
+      expect(await w.monitor()).toEqual({ symbols: 1, signals: 1, blocked: 0, failed: 0 });
       const [market] = await w.database.sql`select price, rsi, ma50, ema10, ma200, atr, volume_ratio from market_data`;
       expect(Number(market?.rsi)).toBeLessThan(40);
       expect(Number(market?.ma50)).toBeGreaterThan(Number(market?.ema10));
       expect(market?.ma200).not.toBeNull();
       // The same candles again: throttled by the cooldown.
-      expect(await w.monitor()).toMatchObject({ signals: 0, throttled: 1 });
+      expect(await w.monitor()).toMatchObject({ signals: 0, blocked: 1 });
 
       const signals = await w.database.sql<
         { id: string; side: string; should_trade: boolean; trade_amount_usd: string; reason: string }[]
@@ -114,7 +107,7 @@ describe("signal monitor → trading scheduler", () => {
       expect(signals).toHaveLength(1);
       const signal = signals[0];
       expect(signal).toMatchObject({ side: "BUY", should_trade: true, trade_amount_usd: "100" });
-      expect(signal?.reason).toMatch(/^RSI \d+(\.\d+)? < 40, MA50 .* > EMA10 /);
+      expect(signal?.reason).toMatch(/^swing-conservative: rsi \d+(\.\d+)? < 40, ma50 .* > ema10 /);
       const id = Number(signal?.id);
 
       expect(await w.scheduler()).toMatchObject({ placed: 1, skipped: 0, failed: 0 });
@@ -127,19 +120,22 @@ describe("signal monitor → trading scheduler", () => {
     });
   });
 
-  test("no signal while the indicators stay between the thresholds; alerts off means not monitored", async () => {
+  test("no signal while the indicators stay between the thresholds; alerts off is evaluated, never signalled", async () => {
     await withWorld({}, async (w) => {
       w.setCandles(quietCandles());
-      await addWatchlistItem(w.database, "BTC_USDT", { alertEnabled: true }, DEFAULTS);
-      await addWatchlistItem(w.database, "ETH_USDT", { alertEnabled: false }, DEFAULTS);
-      expect(await w.monitor()).toEqual({ symbols: 1, signals: 0, throttled: 0, failed: 0 });
-      expect((await w.database.sql`select symbol from market_data`).map((r) => r.symbol)).toEqual(["BTC_USDT"]);
+      await addWatchlistItem(w.database, "BTC_USDT", { alertEnabled: true });
+      await addWatchlistItem(w.database, "ETH_USDT", { alertEnabled: false });
+      expect(await w.monitor()).toEqual({ symbols: 2, signals: 0, blocked: 0, failed: 0 });
+      expect((await w.database.sql`select symbol from market_data order by symbol`).map((r) => r.symbol)).toEqual([
+        "BTC_USDT",
+        "ETH_USDT",
+      ]);
     });
   });
 
   test("signals without trading enabled are recorded with should_trade false and never traded", async () => {
     await withWorld({}, async (w) => {
-      await addWatchlistItem(w.database, "BTC_USDT", { alertEnabled: true, tradeAmountUsd: "100" }, DEFAULTS);
+      await addWatchlistItem(w.database, "BTC_USDT", { alertEnabled: true, tradeAmountUsd: "100" });
       expect((await w.monitor()).signals).toBe(1);
       expect(await w.scheduler()).toMatchObject({ placed: 0, skipped: 0 });
       const [row] = await w.database.sql`select should_trade, status from trade_signals`;
@@ -258,7 +254,7 @@ describe("guards skip with a stated reason", () => {
       "per-symbol cooldown",
       {},
       async (db) => {
-        await addWatchlistItem(db, "BTC_USDT", { cooldownSeconds: 600 }, DEFAULTS);
+        await addWatchlistItem(db, "BTC_USDT", { cooldownSeconds: 600 });
         const earlier = await simulated(db);
         await db.sql`update trade_signals set status = 'closed' where id = ${earlier.id}`;
         await db.sql`insert into exchange_orders (exchange_order_id, symbol, side, order_type, status, quantity,

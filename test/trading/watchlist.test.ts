@@ -25,8 +25,14 @@ describe("watchlist API", async () => {
       alert_enabled: true,
       trade_enabled: false,
       trade_amount_usd: "100.50",
-      cooldown_seconds: 300,
-      min_price_change_pct: "1",
+      // The item's own throttle is unset: the preset's applies.
+      cooldown_seconds: null,
+      min_price_change_pct: null,
+      preset: "swing-conservative",
+      overrides: {},
+      rules: { cooldown_seconds: 300, min_price_change_pct: "1", rsi_buy_below: 40, rsi_sell_above: 70 },
+      buy_alert_enabled: true,
+      sell_alert_enabled: true,
       market: null,
     });
 

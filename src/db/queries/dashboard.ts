@@ -127,13 +127,15 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
     slow_signals: { slow_signals: newestSignals(sql`false`) },
     watchlist: {
       watchlist: jsonList(
-        sql`t.id, t.symbol, t.alert_enabled, t.trade_enabled, t.trade_amount_usd::text as trade_amount_usd,
+        sql`t.id, t.symbol, t.alert_enabled, coalesce(t.buy_alert_enabled, t.alert_enabled) as buy_alert_enabled,
+          coalesce(t.sell_alert_enabled, t.alert_enabled) as sell_alert_enabled, t.preset,
+          t.strategy_overrides as overrides, t.trade_enabled, t.trade_amount_usd::text as trade_amount_usd,
           t.buy_target::text as buy_target, t.take_profit_pct::text as take_profit_pct,
           t.stop_loss_pct::text as stop_loss_pct, t.min_price_change_pct::text as min_price_change_pct,
           t.cooldown_seconds,
           (select row_to_json(m) from (
             select price::text as price, rsi::text as rsi, ma50::text as ma50, ma200::text as ma200,
-              ema10::text as ema10, atr::text as atr, volume_ratio::text as volume_ratio,
+              ema10::text as ema10, atr::text as atr, volume_ratio::text as volume_ratio, strategy_state,
               ${iso("updated_at")} as updated_at
             from market_data where symbol = t.symbol) m) as market,
           (select row_to_json(s) from (

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { marketData, watchlistItems } from "../schema";
 
@@ -9,6 +9,10 @@ export type WatchlistFields = Partial<
   Pick<
     typeof watchlistItems.$inferInsert,
     | "alertEnabled"
+    | "buyAlertEnabled"
+    | "sellAlertEnabled"
+    | "preset"
+    | "strategyOverrides"
     | "tradeEnabled"
     | "tradeAmountUsd"
     | "buyTarget"
@@ -47,13 +51,40 @@ export async function findWatchlistItem(
   return row ?? null;
 }
 
-/** Live items with alerts on: the signal monitor's work list. */
-export async function alertedWatchlist(db: Db): Promise<WatchlistRow[]> {
-  return await db
-    .select()
-    .from(watchlistItems)
-    .where(and(live(), eq(watchlistItems.alertEnabled, true)))
-    .orderBy(asc(watchlistItems.symbol));
+/** Live items, alerts on or off, at most `limit`: the signal monitor's work list (every item gets its state). */
+export async function monitoredWatchlist(db: Db, limit: number): Promise<WatchlistRow[]> {
+  return await db.select().from(watchlistItems).where(live()).orderBy(asc(watchlistItems.symbol)).limit(limit);
+}
+
+/** Live items without their market data, by symbol. */
+export async function listWatchlistRows(db: Db): Promise<WatchlistRow[]> {
+  return await db.select().from(watchlistItems).where(live()).orderBy(asc(watchlistItems.symbol));
+}
+
+/** How many live items the watchlist holds. */
+export async function countWatchlist(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(watchlistItems).where(live());
+  return row?.n ?? 0;
+}
+
+/** An item's buy and sell alert switches: a null side follows alert_enabled (see the schema). */
+export function alertSides(item: Pick<WatchlistRow, "alertEnabled" | "buyAlertEnabled" | "sellAlertEnabled">) {
+  return { buy: item.buyAlertEnabled ?? item.alertEnabled, sell: item.sellAlertEnabled ?? item.alertEnabled };
+}
+
+/**
+ * The columns an update sets, with the alert switches resolved: `alert_enabled` (either side) sets both sides, an
+ * explicit side wins over it, an untouched side keeps its effective value, and alert_enabled becomes buy OR sell.
+ */
+function alertColumns(fields: WatchlistFields) {
+  const { alertEnabled, buyAlertEnabled, sellAlertEnabled, ...rest } = fields;
+  const given = (value: boolean | null | undefined) => (value === undefined || value === null ? null : value);
+  const side = (explicit: boolean | null | undefined, column: SQLWrapper) =>
+    sql<boolean>`coalesce(${given(explicit)}::boolean, ${given(alertEnabled)}::boolean, ${column}, ${watchlistItems.alertEnabled})`;
+  if (alertEnabled === undefined && buyAlertEnabled === undefined && sellAlertEnabled === undefined) return rest;
+  const buy = side(buyAlertEnabled, watchlistItems.buyAlertEnabled);
+  const sell = side(sellAlertEnabled, watchlistItems.sellAlertEnabled);
+  return { ...rest, buyAlertEnabled: buy, sellAlertEnabled: sell, alertEnabled: sql<boolean>`(${buy} or ${sell})` };
 }
 
 /** Adds a symbol; null when a live item with that symbol already exists. */
@@ -64,10 +95,17 @@ export async function insertWatchlistItem(
 ): Promise<WatchlistRow | null> {
   const [row] = await db
     .insert(watchlistItems)
-    .values({ symbol, ...fields })
+    .values({ symbol, ...fields, ...insertAlerts(fields) })
     .onConflictDoNothing({ target: watchlistItems.symbol, where: sql`${watchlistItems.deletedAt} is null` })
     .returning();
   return row ?? null;
+}
+
+/** Both sides stored explicitly on a new item: each its own value, else alert_enabled's, else off. */
+function insertAlerts(fields: WatchlistFields) {
+  const buy = fields.buyAlertEnabled ?? fields.alertEnabled ?? false;
+  const sell = fields.sellAlertEnabled ?? fields.alertEnabled ?? false;
+  return { buyAlertEnabled: buy, sellAlertEnabled: sell, alertEnabled: buy || sell };
 }
 
 /** Changes a live item; null when there is none. */
@@ -76,7 +114,7 @@ export async function updateWatchlistItem(
   symbol: string,
   fields: WatchlistFields,
 ): Promise<WatchlistRow | null> {
-  const [row] = await db.update(watchlistItems).set(fields).where(live(symbol)).returning();
+  const [row] = await db.update(watchlistItems).set(alertColumns(fields)).where(live(symbol)).returning();
   return row ?? null;
 }
 
@@ -90,11 +128,8 @@ export async function softDeleteWatchlistItem(db: Db, symbol: string, at: Date):
   return rows.length > 0;
 }
 
-/** The per-symbol cooldown of a live item, or null when the symbol is not watched. */
-export async function watchlistCooldown(db: Db, symbol: string): Promise<number | null> {
-  const [row] = await db
-    .select({ cooldownSeconds: watchlistItems.cooldownSeconds })
-    .from(watchlistItems)
-    .where(live(symbol));
-  return row?.cooldownSeconds ?? null;
+/** A live item without its market data, or null. */
+export async function findWatchlistRow(db: Db, symbol: string): Promise<WatchlistRow | null> {
+  const [row] = await db.select().from(watchlistItems).where(live(symbol));
+  return row ?? null;
 }

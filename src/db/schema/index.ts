@@ -6,5 +6,6 @@ export * from "./paper";
 export * from "./portfolio";
 export * from "./service-state";
 export * from "./signals";
+export * from "./strategy";
 export * from "./trading-settings";
 export * from "./watchlist";

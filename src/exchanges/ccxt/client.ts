@@ -7,9 +7,17 @@ import type { Exchange, Order } from "ccxt";
 import { ExchangeError, InvalidOrderError, OrderRejectedError, UnknownOrderError } from "../../domain/exchange-errors";
 import { Big, formatDecimal, parsePositiveDecimal } from "../../domain/money";
 import type { Balance, ExchangeOrder } from "../../domain/orders";
-import type { Candle, CreateOrderRequest, ExchangeClient, OrderHistoryPage, Ticker, Timeframe } from "../types";
+import type {
+  Candle,
+  CreateOrderRequest,
+  ExchangeClient,
+  Instrument,
+  OrderHistoryPage,
+  Ticker,
+  Timeframe,
+} from "../types";
 import { errorForHttpStatus, mapCcxtError } from "./errors";
-import { toBalances, toCandles, toCcxtSymbol, toExchangeOrder, toTicker } from "./mapping";
+import { fromCcxtSymbol, toBalances, toCandles, toCcxtSymbol, toExchangeOrder, toTicker } from "./mapping";
 
 type CcxtModule = typeof Ccxt;
 type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
@@ -152,6 +160,14 @@ class CcxtExchange implements ExchangeClient {
       const mapped = ticker ? toTicker(symbol, ticker, now) : null;
       return mapped ? [mapped] : [];
     });
+  }
+
+  async fetchInstruments(): Promise<Instrument[]> {
+    const markets = await this.call(() => this.exchange.loadMarkets(true));
+    return Object.values(markets)
+      .filter((m) => m?.spot && m.active !== false && m.base && m.quote)
+      .map((m) => ({ symbol: fromCcxtSymbol(m?.symbol ?? ""), base: m?.base ?? "", quote: m?.quote ?? "" }))
+      .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
   async fetchCandles(symbol: string, timeframe: Timeframe, limit: number): Promise<Candle[]> {

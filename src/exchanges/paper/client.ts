@@ -15,10 +15,18 @@ import {
 } from "../../domain/exchange-errors";
 import { Big, formatDecimal } from "../../domain/money";
 import { type Balance, type ExchangeOrder, isOpenStatus } from "../../domain/orders";
-import type { Candle, CreateOrderRequest, ExchangeClient, OrderHistoryPage, Ticker, Timeframe } from "../types";
+import type {
+  Candle,
+  CreateOrderRequest,
+  ExchangeClient,
+  Instrument,
+  OrderHistoryPage,
+  Ticker,
+  Timeframe,
+} from "../types";
 import { type CheckPoint, checkPoints, feeAsset, fillFee, limitFill, marketFill, validateOrderRequest } from "./fills";
 import { seedOrderHistory } from "./history";
-import { findMarket } from "./markets";
+import { findMarket, PAPER_MARKETS } from "./markets";
 import { PRICE_GRID_MS, PricePath, TIMEFRAME_MS } from "./prices";
 import {
   adjustBalance,
@@ -219,6 +227,10 @@ class PaperExchange implements ExchangeClient {
       });
     }
     return tickers;
+  }
+
+  async fetchInstruments(): Promise<Instrument[]> {
+    return [...PAPER_MARKETS.values()].map(({ symbol, base, quote }) => ({ symbol, base, quote }));
   }
 
   async fetchCandles(symbol: string, timeframe: Timeframe, limit: number): Promise<Candle[]> {

@@ -2,6 +2,7 @@ import type { OperationDoc } from "../openapi";
 import { accountOperations } from "./account";
 import { consoleOperations } from "./console";
 import { marketOperations } from "./market";
+import { strategyOperations } from "./strategy";
 import { systemOperations } from "./system";
 import { tradingOperations } from "./trading";
 
@@ -14,5 +15,6 @@ export const API_OPERATIONS: readonly OperationDoc[] = [
   ...accountOperations,
   ...tradingOperations,
   ...marketOperations,
+  ...strategyOperations,
   ...consoleOperations,
 ];

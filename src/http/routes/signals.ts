@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SIGNAL_SIDES, SIGNAL_STATUSES } from "../../domain/signals";
 import { listSignalPage, simulateSignal } from "../../services/signals";
+import { throttleView } from "../../services/strategy";
 import { type AppDeps, createRouter } from "../context";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { booleanQuery, decimalField, limitField, symbolField } from "../fields";
@@ -27,15 +28,17 @@ export const simulateBody = z.strictObject({
 
 /** `GET /api/signals` (filters, keyset pages) and, with test endpoints on, `POST /api/signals/simulate`. */
 export function signalsRoutes({ database, config, now }: Pick<AppDeps, "database" | "config" | "now">) {
-  const app = createRouter().get("/", validate("query", listQuery), async (c) => {
-    const { cursor, should_trade, ...filter } = c.req.valid("query");
-    const page = await listSignalPage(database, {
-      ...filter,
-      shouldTrade: should_trade,
-      after: cursor ? decodeCursor(cursor) : undefined,
+  const app = createRouter()
+    .get("/throttle", async (c) => c.json({ throttle: await throttleView(database, now()) }))
+    .get("/", validate("query", listQuery), async (c) => {
+      const { cursor, should_trade, ...filter } = c.req.valid("query");
+      const page = await listSignalPage(database, {
+        ...filter,
+        shouldTrade: should_trade,
+        after: cursor ? decodeCursor(cursor) : undefined,
+      });
+      return c.json({ signals: page.signals, next_cursor: page.next ? encodeCursor(page.next) : null });
     });
-    return c.json({ signals: page.signals, next_cursor: page.next ? encodeCursor(page.next) : null });
-  });
   // ENABLE_TEST_ENDPOINTS: without it `POST /simulate` does not exist (404).
   if (!config.ENABLE_TEST_ENDPOINTS) return app;
   return app.post("/simulate", requireJson(), validate("json", simulateBody), async (c) => {

@@ -9,7 +9,6 @@ import {
   markPlacing,
   openPositions,
 } from "../../db/queries/signal-orders";
-import { watchlistCooldown } from "../../db/queries/watchlist";
 import { ExchangeError, reactionTo } from "../../domain/exchange-errors";
 import { quantityDecimalsFor, type SizedOrder, sizeSignalOrder } from "../../domain/order-sizing";
 import type { Balance } from "../../domain/orders";
@@ -17,6 +16,7 @@ import { STABLECOINS } from "../../domain/portfolio";
 import { splitSymbol } from "../../domain/symbol";
 import { checkGuards } from "../../domain/trading-guards";
 import type { ExchangeClient } from "../../exchanges/types";
+import { effectiveRules } from "../strategy";
 import { routeOrder } from "../trading-mode";
 import type { TradingSchedulerDeps } from "./index";
 
@@ -76,7 +76,8 @@ export async function placeSignalOrder(deps: TradingSchedulerDeps, signal: Claim
         maxOpenPositions: deps.config.MAX_OPEN_POSITIONS,
         holdsPosition: positions.holds,
         lastOrderAt: await lastSignalOrderAt(database.sql, signal.symbol),
-        cooldownSeconds: (await watchlistCooldown(database.db, signal.symbol)) ?? deps.config.SIGNAL_COOLDOWN_S,
+        cooldownSeconds:
+          (await effectiveRules(database, signal.symbol))?.cooldown_seconds ?? deps.config.SIGNAL_COOLDOWN_S,
         quoteAsset: quote,
         quoteFree: freeOf(balances, quote),
       });
