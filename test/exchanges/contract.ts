@@ -83,6 +83,19 @@ export function runExchangeContract(name: string, makeSubject: () => Promise<Con
     );
 
     test(
+      "instruments: the listed symbols as BASE_QUOTE, the subject's among them, by symbol",
+      withSubject(async ({ client, symbol }) => {
+        const instruments = await client.fetchInstruments();
+        expect(instruments.length).toBeGreaterThan(0);
+        const [base = "", quote = ""] = symbol.split("_");
+        expect(instruments).toContainEqual({ symbol, base, quote });
+        const symbols = instruments.map((i) => i.symbol);
+        expect(symbols).toEqual([...symbols].sort());
+        for (const i of instruments) expect(i.symbol).toBe(`${i.base}_${i.quote}`);
+      }),
+    );
+
+    test(
       "tickers: listed symbols only, decimal prices, bid ≤ last ≤ ask",
       withSubject(async ({ client, symbol }) => {
         const tickers = await client.fetchTickers([symbol, "NOPE_USDT"]);

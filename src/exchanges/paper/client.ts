@@ -230,7 +230,9 @@ class PaperExchange implements ExchangeClient {
   }
 
   async fetchInstruments(): Promise<Instrument[]> {
-    return [...PAPER_MARKETS.values()].map(({ symbol, base, quote }) => ({ symbol, base, quote }));
+    return [...PAPER_MARKETS.values()]
+      .map(({ symbol, base, quote }) => ({ symbol, base, quote }))
+      .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
   async fetchCandles(symbol: string, timeframe: Timeframe, limit: number): Promise<Candle[]> {
