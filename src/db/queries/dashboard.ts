@@ -1,6 +1,9 @@
 import { OPEN_ORDER_STATUSES } from "../../domain/orders";
 import type { Sql } from "../client";
-import { type Fragment, inList } from "./sql";
+import { balanceFields } from "./exchange-balances";
+import { orderFields } from "./orders";
+import { signalFields } from "./signals";
+import { type Fragment, inList, isoUtc, jsonList as rowsAsJson } from "./sql";
 
 export type { Fragment } from "./sql";
 
@@ -36,29 +39,19 @@ export const DASHBOARD_LIMITS = {
  * every list is bounded; the status and should_trade filters are literals so the partial indexes apply.
  */
 export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<string, Fragment>> {
-  // The instant in the format of Date.prototype.toISOString, independent of the session's TimeZone.
-  const iso = (column: string) => sql`to_char(${sql(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const iso = (column: string) => isoUtc(sql, column);
 
   // A literal LIMIT: a bind parameter would leave the generic plan of the prepared statement guessing the row count.
   const limit = (rows: number) => sql.unsafe(`limit ${Math.trunc(rows)}`);
 
   // A JSON array of the rows of `from` (aliased t), each rendered as an object of `columns`, in `order`.
   // row_to_json-style rendering is compact, unlike json_build_object (" : ") and json_agg (newlines).
-  const jsonList = (columns: Fragment, from: Fragment, order: Fragment) =>
-    sql`coalesce((select array_to_json(array_agg((select r from (select ${columns}) r) order by ${order}))
-      from (${from}) t), '[]')`;
+  const jsonList = (columns: Fragment, from: Fragment, order: Fragment) => rowsAsJson(sql, columns, from, order);
 
-  const orderColumns = sql`t.id, t.exchange_order_id, t.client_oid, t.symbol, t.side, t.order_type, t.status,
-    t.price::text as price, t.quantity::text as quantity, t.cumulative_quantity::text as cumulative_quantity,
-    t.cumulative_value::text as cumulative_value, t.avg_price::text as avg_price, t.fee::text as fee, t.fee_currency,
-    ${iso("t.exchange_create_time")} as exchange_create_time,
-    ${iso("t.exchange_update_time")} as exchange_update_time, t.trade_signal_id`;
-
-  const signalColumns = sql`t.id, t.symbol, t.side, t.strategy, t.price::text as price, t.rsi::text as rsi,
-    t.ma50::text as ma50, t.ma200::text as ma200, t.ema10::text as ema10, t.atr::text as atr,
-    t.volume_ratio::text as volume_ratio, t.reason, t.status, t.status_reason, t.should_trade,
-    t.trade_amount_usd::text as trade_amount_usd, t.exchange_order_id,
-    ${iso("t.created_at")} as created_at, ${iso("t.last_update_at")} as last_update_at`;
+  // Orders, signals and balances are rendered by their own query files' fragments, so the API and the dashboard
+  // cannot drift.
+  const orderColumns = orderFields(sql);
+  const signalColumns = signalFields(sql);
   const newestSignals = (shouldTrade: Fragment) =>
     jsonList(
       signalColumns,
@@ -98,8 +91,7 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
     },
     balances: {
       balances: jsonList(
-        sql`t.asset, t.free::text as free, t.locked::text as locked, t.total::text as total,
-          t.usd_value::text as usd_value, ${iso("t.updated_at")} as updated_at`,
+        balanceFields(sql),
         sql`select * from exchange_balances where total <> 0
           order by usd_value desc nulls last, asset ${limit(DASHBOARD_LIMITS.balances)}`,
         sql`t.usd_value desc nulls last, t.asset`,

@@ -1,5 +1,12 @@
 import type { Balance } from "../../domain/orders";
 import type { Queryable } from "../client";
+import { type Fragment, isoUtc } from "./sql";
+
+/** A balance of the mirror as the API and the dashboard show it (the table aliased `t`), with its USD value. */
+export function balanceFields(sql: Queryable): Fragment {
+  return sql`t.asset, t.free::text as free, t.locked::text as locked, t.total::text as total,
+    t.usd_value::text as usd_value, ${isoUtc(sql, "t.updated_at")} as updated_at` as unknown as Fragment;
+}
 
 /**
  * Mirrors the exchange's balances: upserts the given assets and sets every other asset to zero.

@@ -1,6 +1,7 @@
 import { type ExchangeOrder, OPEN_ORDER_STATUSES, type OrderSide, type OrderStatus } from "../../domain/orders";
 import type { Queryable } from "../client";
-import { inList } from "./sql";
+import { upsertExchangeOrders } from "./exchange-orders";
+import { type Fragment, inList, isoUtc, type KeysetPosition, keysetAfter, keysetPage, keysetTime } from "./sql";
 
 /** An order as the API shows it: amounts are decimal strings, times ISO strings. */
 export interface OrderJson {
@@ -33,19 +34,22 @@ type OrderRow = Omit<OrderJson, "id" | "trade_signal_id"> & {
 export interface OrderPage {
   orders: OrderJson[];
   /** Position of the last order when another page follows. */
-  next: { time: string; id: number } | null;
+  next: KeysetPosition | null;
 }
 
-// Times are formatted in SQL: Drizzle makes this client return timestamptz as PostgreSQL's own text. The formatted
-// columns keep the real columns' names, so ORDER BY must qualify the real ones (an output name would win).
-function orderColumns(q: Queryable) {
-  return q`id, exchange_order_id, client_oid, symbol, side, order_type, status, price, quantity,
-    cumulative_quantity, cumulative_value, avg_price, fee, fee_currency,
-    to_char(exchange_create_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as exchange_create_time,
-    to_char(exchange_update_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as exchange_update_time,
-    trade_signal_id,
-    to_char(exchange_create_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position_time`;
+/**
+ * An order's JSON fields (the table aliased `t`): the one rendering of an order, used by these queries and spliced
+ * into the dashboard statement. Amounts are exact decimal strings, times ISO-8601 UTC.
+ */
+export function orderFields(sql: Queryable): Fragment {
+  return sql`t.id, t.exchange_order_id, t.client_oid, t.symbol, t.side, t.order_type, t.status,
+    t.price::text as price, t.quantity::text as quantity, t.cumulative_quantity::text as cumulative_quantity,
+    t.cumulative_value::text as cumulative_value, t.avg_price::text as avg_price, t.fee::text as fee, t.fee_currency,
+    ${isoUtc(sql, "t.exchange_create_time")} as exchange_create_time,
+    ${isoUtc(sql, "t.exchange_update_time")} as exchange_update_time, t.trade_signal_id` as unknown as Fragment;
 }
+
+const columns = (sql: Queryable) => sql`${orderFields(sql)}, ${keysetTime(sql, "t.exchange_create_time")}`;
 
 function toJson({ position_time: _, ...row }: OrderRow): OrderJson {
   return {
@@ -61,9 +65,9 @@ export async function listOpenOrders(
   { symbol, limit }: { symbol?: string; limit: number },
 ): Promise<OrderJson[]> {
   const rows = await sql<OrderRow[]>`
-    select ${orderColumns(sql)} from exchange_orders
-    where status in (${inList(sql, OPEN_ORDER_STATUSES)}) ${symbol ? sql`and symbol = ${symbol}` : sql``}
-    order by exchange_orders.exchange_create_time desc nulls last, exchange_orders.id desc nulls last
+    select ${columns(sql)} from exchange_orders t
+    where t.status in (${inList(sql, OPEN_ORDER_STATUSES)}) ${symbol ? sql`and t.symbol = ${symbol}` : sql``}
+    order by t.exchange_create_time desc nulls last, t.id desc nulls last
     limit ${limit}`;
   return rows.map(toJson);
 }
@@ -73,7 +77,7 @@ export interface HistoryFilter {
   status?: OrderStatus;
   side?: OrderSide;
   /** Continue after this position (exclusive). */
-  after?: { time: string; id: number };
+  after?: KeysetPosition;
   limit: number;
 }
 
@@ -86,71 +90,42 @@ export async function listOrderHistory(
   { symbol, status, side, after, limit }: HistoryFilter,
 ): Promise<OrderPage> {
   const rows = await sql<OrderRow[]>`
-    select ${orderColumns(sql)} from exchange_orders
+    select ${columns(sql)} from exchange_orders t
     where true
-      ${symbol ? sql`and symbol = ${symbol}` : sql``}
-      ${status ? sql`and status = ${status}` : sql``}
-      ${side ? sql`and side = ${side}` : sql``}
-      ${after ? sql`and (exchange_create_time, id) < (${after.time}::timestamptz, ${after.id})` : sql``}
-    order by exchange_orders.exchange_create_time desc nulls last, exchange_orders.id desc nulls last
+      ${symbol ? sql`and t.symbol = ${symbol}` : sql``}
+      ${status ? sql`and t.status = ${status}` : sql``}
+      ${side ? sql`and t.side = ${side}` : sql``}
+      ${keysetAfter(sql, "t.exchange_create_time", "t.id", after)}
+    order by t.exchange_create_time desc nulls last, t.id desc nulls last
     limit ${limit + 1}`;
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    orders: page.map(toJson),
-    next: rows.length > limit && last ? { time: last.position_time, id: Number(last.id) } : null,
-  };
+  const { items, next } = keysetPage(rows, limit, toJson);
+  return { orders: items, next };
 }
 
 /** The order with this client order id, or null. */
 export async function findOrderByClientOid(sql: Queryable, clientOid: string): Promise<OrderJson | null> {
-  const [row] = await sql<OrderRow[]>`select ${orderColumns(sql)} from exchange_orders where client_oid = ${clientOid}`;
+  const [row] = await sql<OrderRow[]>`select ${columns(sql)} from exchange_orders t where t.client_oid = ${clientOid}`;
   return row ? toJson(row) : null;
 }
 
 /** The order with this exchange order id, or null. */
 export async function findOrderByExchangeId(sql: Queryable, exchangeOrderId: string): Promise<OrderJson | null> {
   const [row] = await sql<OrderRow[]>`
-    select ${orderColumns(sql)} from exchange_orders where exchange_order_id = ${exchangeOrderId}`;
+    select ${columns(sql)} from exchange_orders t where t.exchange_order_id = ${exchangeOrderId}`;
   return row ? toJson(row) : null;
 }
 
 /**
- * Records an order the exchange just reported (upsert on exchange_order_id). The order's state changes only when
- * the report is at least as recent as the stored one (exchange_sync may have recorded a later state); the link to
- * the signal and the client order id are kept once set.
+ * Records an order the exchange just reported, linked to its signal if any, through the one exchange_orders upsert
+ * (its merge rules: upsertExchangeOrders), and returns the row as it now stands.
  */
 export async function recordOrder(
   sql: Queryable,
   order: ExchangeOrder,
   tradeSignalId: number | null = null,
 ): Promise<OrderJson> {
-  const [row] = await sql<OrderRow[]>`
-    insert into exchange_orders as o (exchange_order_id, client_oid, symbol, side, order_type, status, price, quantity,
-      cumulative_quantity, cumulative_value, avg_price, fee, fee_currency, exchange_create_time, exchange_update_time,
-      trade_signal_id)
-    values (${order.exchangeOrderId}, ${order.clientOid}, ${order.symbol}, ${order.side}, ${order.type},
-      ${order.status}, ${order.price}, ${order.quantity}, ${order.cumulativeQuantity}, ${order.cumulativeValue},
-      ${order.avgPrice}, ${order.fee}, ${order.feeCurrency}, ${order.createTime}, ${order.updateTime}, ${tradeSignalId})
-    on conflict (exchange_order_id) do update set
-      client_oid = coalesce(o.client_oid, excluded.client_oid),
-      trade_signal_id = coalesce(o.trade_signal_id, excluded.trade_signal_id),
-      status = case when o.exchange_update_time <= excluded.exchange_update_time then excluded.status else o.status end,
-      price = case when o.exchange_update_time <= excluded.exchange_update_time then excluded.price else o.price end,
-      quantity = case when o.exchange_update_time <= excluded.exchange_update_time
-        then excluded.quantity else o.quantity end,
-      cumulative_quantity = case when o.exchange_update_time <= excluded.exchange_update_time
-        then excluded.cumulative_quantity else o.cumulative_quantity end,
-      cumulative_value = case when o.exchange_update_time <= excluded.exchange_update_time
-        then excluded.cumulative_value else o.cumulative_value end,
-      avg_price = case when o.exchange_update_time <= excluded.exchange_update_time
-        then excluded.avg_price else o.avg_price end,
-      fee = case when o.exchange_update_time <= excluded.exchange_update_time then excluded.fee else o.fee end,
-      fee_currency = case when o.exchange_update_time <= excluded.exchange_update_time
-        then excluded.fee_currency else o.fee_currency end,
-      exchange_update_time = greatest(o.exchange_update_time, excluded.exchange_update_time),
-      updated_at = now()
-    returning ${orderColumns(sql)}`;
-  if (!row) throw new Error(`recording order ${order.exchangeOrderId} returned no row`);
-  return toJson(row);
+  await upsertExchangeOrders(sql, [order], tradeSignalId);
+  const row = await findOrderByExchangeId(sql, order.exchangeOrderId);
+  if (!row) throw new Error(`recording order ${order.exchangeOrderId} left no row`);
+  return row;
 }

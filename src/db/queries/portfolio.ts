@@ -1,4 +1,6 @@
 import type { Queryable } from "../client";
+import { balanceFields } from "./exchange-balances";
+import { isoUtc } from "./sql";
 
 /** A portfolio snapshot as the API shows it. */
 export interface SnapshotJson {
@@ -21,15 +23,14 @@ export interface BalanceJson {
 /** Every non-zero balance, largest USD value first. */
 export async function listBalances(sql: Queryable): Promise<BalanceJson[]> {
   return await sql<BalanceJson[]>`
-    select asset, free, locked, total, usd_value, to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at
-    from exchange_balances where total <> 0 or locked <> 0
-    order by usd_value desc nulls last, asset`;
+    select ${balanceFields(sql)} from exchange_balances t where t.total <> 0 or t.locked <> 0
+    order by t.usd_value desc nulls last, t.asset`;
 }
 
 /** The latest snapshot, or null before the first valuation. */
 export async function latestSnapshot(sql: Queryable): Promise<SnapshotJson | null> {
   const [row] = await sql<SnapshotJson[]>`
-    select total_assets_usd, total_borrowed_usd, net_usd, to_char(taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at
+    select total_assets_usd, total_borrowed_usd, net_usd, ${isoUtc(sql, "taken_at")} as taken_at
     from portfolio_snapshots order by portfolio_snapshots.taken_at desc nulls last limit 1`;
   return row ?? null;
 }
@@ -40,7 +41,7 @@ export async function snapshotHistory(
   { from, to, limit }: { from?: string; to?: string; limit: number },
 ): Promise<SnapshotJson[]> {
   const rows = await sql<SnapshotJson[]>`
-    select total_assets_usd, total_borrowed_usd, net_usd, to_char(taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at
+    select total_assets_usd, total_borrowed_usd, net_usd, ${isoUtc(sql, "taken_at")} as taken_at
     from portfolio_snapshots
     where true
       ${from ? sql`and taken_at >= ${from}::timestamptz` : sql``}

@@ -1,5 +1,6 @@
 import type { SignalSide, SignalStatus } from "../../domain/signals";
 import type { Queryable } from "../client";
+import { type Fragment, isoUtc, type KeysetPosition, keysetAfter, keysetPage, keysetTime } from "./sql";
 
 /** A trade signal as the API shows it: decimals as strings, times as ISO strings. */
 export interface SignalJson {
@@ -44,15 +45,18 @@ export interface NewSignal {
   createdAt: Date;
 }
 
-// Times are formatted in SQL: Drizzle makes this client return timestamptz as PostgreSQL's own text. The formatted
-// columns keep the real columns' names, so ORDER BY must qualify the real ones (an output name would win).
-function signalColumns(q: Queryable) {
-  return q`id, symbol, side, strategy, price, rsi, ma50, ma200, ema10, atr, volume_ratio, reason, status,
-    status_reason, should_trade, trade_amount_usd, exchange_order_id,
-    to_char(last_update_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_update_at,
-    to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
-    to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position_time`;
+/**
+ * A signal's JSON fields (the table aliased `t`): the one rendering of a signal, used by these queries and spliced
+ * into the dashboard statement.
+ */
+export function signalFields(sql: Queryable): Fragment {
+  return sql`t.id, t.symbol, t.side, t.strategy, t.price::text as price, t.rsi::text as rsi, t.ma50::text as ma50,
+    t.ma200::text as ma200, t.ema10::text as ema10, t.atr::text as atr, t.volume_ratio::text as volume_ratio, t.reason,
+    t.status, t.status_reason, t.should_trade, t.trade_amount_usd::text as trade_amount_usd, t.exchange_order_id,
+    ${isoUtc(sql, "t.last_update_at")} as last_update_at, ${isoUtc(sql, "t.created_at")} as created_at` as unknown as Fragment;
 }
+
+const columns = (sql: Queryable) => sql`${signalFields(sql)}, ${keysetTime(sql, "t.created_at")}`;
 
 function toJson({ position_time: _, ...row }: SignalRow): SignalJson {
   return { ...row, id: Number(row.id) };
@@ -63,7 +67,7 @@ export interface SignalFilter {
   symbol?: string;
   side?: SignalSide;
   shouldTrade?: boolean;
-  after?: { time: string; id: number };
+  after?: KeysetPosition;
   limit: number;
 }
 
@@ -71,23 +75,19 @@ export interface SignalFilter {
 export async function listSignals(
   sql: Queryable,
   { status, symbol, side, shouldTrade, after, limit }: SignalFilter,
-): Promise<{ signals: SignalJson[]; next: { time: string; id: number } | null }> {
+): Promise<{ signals: SignalJson[]; next: KeysetPosition | null }> {
   const rows = await sql<SignalRow[]>`
-    select ${signalColumns(sql)} from trade_signals
+    select ${columns(sql)} from trade_signals t
     where true
-      ${status ? sql`and status = ${status}` : sql``}
-      ${symbol ? sql`and symbol = ${symbol}` : sql``}
-      ${side ? sql`and side = ${side}` : sql``}
-      ${shouldTrade === undefined ? sql`` : sql`and should_trade = ${shouldTrade}`}
-      ${after ? sql`and (created_at, id) < (${after.time}::timestamptz, ${after.id})` : sql``}
-    order by trade_signals.created_at desc nulls last, trade_signals.id desc nulls last
+      ${status ? sql`and t.status = ${status}` : sql``}
+      ${symbol ? sql`and t.symbol = ${symbol}` : sql``}
+      ${side ? sql`and t.side = ${side}` : sql``}
+      ${shouldTrade === undefined ? sql`` : sql`and t.should_trade = ${shouldTrade}`}
+      ${keysetAfter(sql, "t.created_at", "t.id", after)}
+    order by t.created_at desc nulls last, t.id desc nulls last
     limit ${limit + 1}`;
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    signals: page.map(toJson),
-    next: rows.length > limit && last ? { time: last.position_time, id: Number(last.id) } : null,
-  };
+  const { items, next } = keysetPage(rows, limit, toJson);
+  return { signals: items, next };
 }
 
 /** Inserts a pending signal. */
@@ -95,11 +95,11 @@ export async function insertSignal(sql: Queryable, s: NewSignal): Promise<Signal
   // ISO strings, not Dates: Drizzle replaced this client's timestamp serialiser with a pass-through.
   const created = s.createdAt.toISOString();
   const [row] = await sql<SignalRow[]>`
-    insert into trade_signals (symbol, side, strategy, price, rsi, ma50, ma200, ema10, atr, volume_ratio, reason,
+    insert into trade_signals as t (symbol, side, strategy, price, rsi, ma50, ma200, ema10, atr, volume_ratio, reason,
       should_trade, trade_amount_usd, created_at, updated_at, last_update_at)
     values (${s.symbol}, ${s.side}, ${s.strategy}, ${s.price}, ${s.rsi}, ${s.ma50}, ${s.ma200}, ${s.ema10}, ${s.atr},
       ${s.volumeRatio}, ${s.reason}, ${s.shouldTrade}, ${s.tradeAmountUsd}, ${created}, ${created}, ${created})
-    returning ${signalColumns(sql)}`;
+    returning ${columns(sql)}`;
   if (!row) throw new Error("inserting a signal returned no row");
   return toJson(row);
 }
