@@ -1,31 +1,10 @@
 import type { Config } from "../../config";
 import type { Logger } from "../../lib/logger";
 import { telegramChannel } from "./telegram";
+import type { NotificationChannel, Notifier } from "./types";
 import { webhookChannel } from "./webhook";
 
-/** Something worth telling the operator. */
-export interface Notification {
-  event: "signal" | "order" | "daily_summary";
-  /** One human-readable message (what Telegram shows). */
-  text: string;
-  /** Machine-readable details (what the webhook receives besides the text). */
-  data?: Record<string, unknown>;
-}
-
-/** One destination: sends a notification, honouring the abort signal. */
-export interface NotificationChannel {
-  name: string;
-  send(notification: Notification, signal: AbortSignal): Promise<void>;
-}
-
-/** Fire-and-forget notifications: `notify` never blocks, never throws; `settle` awaits what is in flight. */
-export interface Notifier {
-  notify(notification: Notification): void;
-  /** Resolves when every notification sent so far has been delivered or given up (for tests and shutdown). */
-  settle(): Promise<void>;
-  /** True when at least one channel is configured. */
-  readonly enabled: boolean;
-}
+export type { Notification, NotificationChannel, Notifier } from "./types";
 
 /** Sends every notification to every channel in the background, each attempt bounded by `timeoutMs`. */
 export function createNotifier(

@@ -1,4 +1,4 @@
-import type { Notification, NotificationChannel } from "./index";
+import type { Notification, NotificationChannel } from "./types";
 
 /** Sends each notification's text to a Telegram chat through the Bot API's sendMessage. */
 export function telegramChannel({

@@ -1,4 +1,4 @@
-import type { Notification, NotificationChannel } from "./index";
+import type { Notification, NotificationChannel } from "./types";
 
 /** POSTs each notification as JSON `{event, text, data, sent_at}` to a URL; a non-2xx answer is a failure. */
 export function webhookChannel(url: string): NotificationChannel {

@@ -1,7 +1,7 @@
 import { claimDailyRun } from "../../db/queries/daily-jobs";
 import { activitySince, latestSnapshot } from "../../db/queries/portfolio";
 import { isDue, localDateTime } from "../../domain/local-time";
-import type { TradingSchedulerDeps } from "./index";
+import type { TradingSchedulerDeps } from "./types";
 
 /** service_state row that remembers the last local date the summary went out. */
 export const DAILY_SUMMARY_JOB = "trading_scheduler:daily_summary";

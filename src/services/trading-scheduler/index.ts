@@ -1,34 +1,12 @@
 import type { Config } from "../../config";
 import { notifyChange } from "../../db/changes";
-import type { Database } from "../../db/client";
 import { claimPendingSignals, settleSignalOrders } from "../../db/queries/signal-orders";
-import type { Logger } from "../../lib/logger";
-import type { Notifier } from "../notifier";
-import type { OrderClients } from "../order-clients";
 import { runDailySummaryIfDue } from "./daily-summary";
 import { placeSignalOrder, type SignalOutcome } from "./signal-order";
+import type { TradingSchedulerDeps } from "./types";
 
 export { signalClientOid } from "./signal-order";
-
-export interface TradingSchedulerDeps {
-  database: Database;
-  clients: OrderClients;
-  log: Logger;
-  notifier: Notifier;
-  config: Pick<
-    Config,
-    | "MAX_OPEN_POSITIONS"
-    | "SIGNAL_COOLDOWN_S"
-    | "SIGNAL_MAX_AGE_S"
-    | "EXCHANGE_TIMEOUT_MS"
-    | "DAILY_SUMMARY_TIME"
-    | "DAILY_SUMMARY_TZ"
-  >;
-  now?: () => Date;
-  stopping?: () => boolean;
-  /** Signals claimed per cycle. */
-  batchSize?: number;
-}
+export type { TradingSchedulerDeps } from "./types";
 
 /** What one cycle did. */
 export type TradingSchedulerSummary = Record<SignalOutcome, number> & { settled: number; daily_summary: boolean };

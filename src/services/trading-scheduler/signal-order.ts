@@ -18,7 +18,7 @@ import { checkGuards } from "../../domain/trading-guards";
 import type { ExchangeClient } from "../../exchanges/types";
 import { effectiveRules } from "../strategy";
 import { routeOrder } from "../trading-mode";
-import type { TradingSchedulerDeps } from "./index";
+import type { TradingSchedulerDeps } from "./types";
 
 /** What became of one claimed signal. */
 export type SignalOutcome = "placed" | "skipped" | "failed" | "retry";
