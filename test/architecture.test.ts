@@ -1,0 +1,74 @@
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+
+const SRC = normalize(join(import.meta.dir, "../src"));
+const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^"']*?\sfrom\s+)?["'](\.[^"']+)["']/g;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith(".ts") && !path.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+/** Each src module (relative to src/) and the src modules it imports. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(SRC)) {
+    const imports: string[] = [];
+    for (const [, spec] of readFileSync(file, "utf8").matchAll(IMPORT)) {
+      const target = normalize(join(dirname(file), spec as string));
+      const resolved = [`${target}.ts`, join(target, "index.ts"), target].find((c) => {
+        try {
+          return statSync(c).isFile();
+        } catch {
+          return false;
+        }
+      });
+      if (resolved) imports.push(relative(SRC, resolved));
+    }
+    graph.set(relative(SRC, file), imports);
+  }
+  return graph;
+}
+
+describe("the layers of src/", () => {
+  const graph = importGraph();
+
+  test("no import circles", () => {
+    const circles: string[][] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "visiting") {
+        circles.push([...path.slice(path.indexOf(file)), file]);
+        return;
+      }
+      state.set(file, "visiting");
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, "done");
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(circles).toEqual([]);
+  });
+
+  test("db/ imports nothing from exchanges/, and the exchange port nothing from db/", () => {
+    const upward = [...graph].flatMap(([file, imports]) =>
+      file.startsWith("db/") ? imports.filter((i) => i.startsWith("exchanges/")).map((i) => `${file} → ${i}`) : [],
+    );
+    expect(upward).toEqual([]);
+    expect((graph.get("exchanges/types.ts") ?? []).filter((i) => i.startsWith("db/"))).toEqual([]);
+  });
+
+  test("no route handler catches, and apiAuth is installed once", () => {
+    const routes = [...graph.keys()].filter((f) => f.startsWith("http/routes/"));
+    const catching = routes.filter((f) => /\bcatch\b/.test(readFileSync(join(SRC, f), "utf8")));
+    expect(catching).toEqual([]);
+    const installs = [...graph.keys()]
+      .filter((f) => f !== "http/middleware/auth.ts")
+      .flatMap((f) => [...readFileSync(join(SRC, f), "utf8").matchAll(/\bapiAuth\(/g)].map(() => f));
+    expect(installs).toEqual(["app.ts"]);
+  });
+});
