@@ -8,6 +8,8 @@ import { timeout } from "hono/timeout";
 import type { AppDeps, AppEnv } from "./http/context";
 import { ApiError, handleError, notFound } from "./http/errors";
 import { apiAuth } from "./http/middleware/auth";
+import { authFailures } from "./http/middleware/auth-failures";
+import { noStoreJson } from "./http/middleware/no-store";
 import { requestLog } from "./http/middleware/request-log";
 import { consoleRoutes } from "./http/routes/console";
 import { dashboardRoutes, STREAM_PATH, STREAM_TICKET_PATH } from "./http/routes/dashboard";
@@ -36,6 +38,12 @@ export function createApp(deps: AppDeps) {
     new HTTPException(504, { message: `request took longer than ${config.REQUEST_TIMEOUT_MS} ms` }),
   );
 
+  // Metrics name routes, services and their errors: a read like any other, unless configured public.
+  const metricsAuth = apiAuth({
+    apiToken: config.API_TOKEN,
+    readToken: config.METRICS_PUBLIC ? undefined : config.READ_TOKEN,
+  });
+
   const app = new Hono<AppEnv>()
     .use(requestId())
     .use(requestLog({ log, metrics, slowRequestMs: config.SLOW_REQUEST_MS }))
@@ -50,6 +58,10 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
+    .use(noStoreJson())
+    .use(authFailures({ limit: config.AUTH_FAILURE_LIMIT, windowMs: config.AUTH_FAILURE_WINDOW_MS, log }))
+    .use("/metrics", metricsAuth)
+    .use("/metrics/*", metricsAuth)
     .use(
       "/api/*",
       apiAuth({
@@ -90,7 +102,7 @@ function browserAccess(origins: readonly string[]): MiddlewareHandler {
     origin: [...origins],
     allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
     allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "Idempotency-Key", "Last-Event-ID"],
-    exposeHeaders: ["ETag", "X-Request-Id", "Retry-After"],
+    exposeHeaders: ["ETag", "X-Request-Id", "Retry-After", "Client-Order-Id", "Idempotent-Replayed"],
     maxAge: 600,
   });
 }

@@ -21,6 +21,13 @@ const services = z
   .pipe(z.array(z.enum(SERVICE_NAMES)))
   .transform((names) => [...new Set(names)]);
 
+// RFC 6750's b64token, the only form an `Authorization: Bearer` header can carry: any other token could never
+// authenticate.
+const bearerToken = z
+  .string()
+  .min(16, "must be at least 16 characters")
+  .regex(/^[A-Za-z0-9._~+/-]+=*$/, "must be usable as a Bearer token: letters, digits, - . _ ~ + / and trailing =");
+
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal number");
 
 const schema = z
@@ -43,8 +50,13 @@ const schema = z
     SERVICES: services.default([...SERVICE_NAMES]),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
-    API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-    READ_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    API_TOKEN: bearerToken.optional(),
+    READ_TOKEN: bearerToken.optional(),
+    /** Failed authentications one client address may make per window before it gets 429 (Retry-After). */
+    AUTH_FAILURE_LIMIT: int(1, 100_000).default(10),
+    AUTH_FAILURE_WINDOW_MS: int(1000, 86_400_000).default(60_000),
+    /** `/metrics` needs READ_TOKEN (or API_TOKEN) when READ_TOKEN is set, unless this makes it public. */
+    METRICS_PUBLIC: bool.default(false),
     /** Browser origins allowed to call the API (CORS); empty = no cross-origin access. */
     CORS_ORIGINS: z
       .string()
@@ -101,6 +113,8 @@ const schema = z
     DASHBOARD_MAX_AGE_MS: int(100, 3_600_000).default(5000),
     DASHBOARD_MIN_REBUILD_MS: int(0, 60_000).default(250),
     DASHBOARD_STREAM_HEARTBEAT_MS: int(100, 600_000).default(15_000),
+    /** Dashboard streams open at once; one more is answered 503 with Retry-After. */
+    DASHBOARD_STREAM_MAX: int(1, 100_000).default(2000),
     MAX_OPEN_POSITIONS: int(1, 1000).default(5),
     SIGNAL_TIMEFRAME: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1h"),
     SIGNAL_CANDLE_LIMIT: int(60, 1000).default(250),

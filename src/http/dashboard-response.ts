@@ -67,7 +67,7 @@ export function dashboardResponder(staticHeaders: readonly (readonly [string, st
 
   const represent = (encoding: Representation["encoding"], body: Blob, size: number, etag: string): Representation => {
     const common: [string, string][] = [
-      ["Cache-Control", "no-cache"],
+      ["Cache-Control", "no-store"],
       ["ETag", etag],
       ["Vary", "Accept-Encoding"],
       ...staticHeaders.map(([k, v]) => [k, v] as [string, string]),

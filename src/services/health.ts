@@ -1,4 +1,5 @@
 import type { Database, Sql } from "../db/client";
+import { publicMessage } from "../lib/public-message";
 
 /** Outcome of a database round trip bounded by a timeout. */
 export interface DatabaseCheck {
@@ -32,5 +33,5 @@ const elapsed = (start: number) => Math.round((performance.now() - start) * 100)
 export function poolStatsOrError(
   database: Database,
 ): Promise<Awaited<ReturnType<Database["poolStats"]>> | { error: string }> {
-  return database.poolStats().catch((error: Error) => ({ error: error.message }));
+  return database.poolStats().catch((error: Error) => ({ error: publicMessage(error.message) ?? "" }));
 }

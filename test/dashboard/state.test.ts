@@ -316,7 +316,7 @@ describe("GET /api/dashboard/state", async () => {
     const first = await app.request("/api/dashboard/state");
     const etag = first.headers.get("etag");
     expect(etag).toMatch(/^W\/"[0-9a-z]+"$/);
-    expect(first.headers.get("cache-control")).toBe("no-cache");
+    expect(first.headers.get("cache-control")).toBe("no-store");
 
     const unchanged = await app.request("/api/dashboard/state", { headers: { "If-None-Match": etag as string } });
     expect(unchanged.status).toBe(304);

@@ -3,6 +3,7 @@ import type { DashboardSnapshot } from "../../services/dashboard";
 import { followDashboard } from "../../services/dashboard/stream";
 import { type AppDeps, createRouter } from "../context";
 import { dashboardResponder } from "../dashboard-response";
+import { ApiError } from "../errors";
 
 /** The path a stream ticket opens, and the POST that trades a read token for one (so it counts as a read). */
 export const STREAM_PATH = "/api/dashboard/stream";
@@ -14,6 +15,15 @@ interface ConnectionTimeouts {
 }
 const hasConnectionTimeouts = (env: unknown): env is ConnectionTimeouts =>
   typeof (env as Partial<ConnectionTimeouts> | undefined)?.timeout === "function";
+
+/** Every dashboard stream this server may hold is open. */
+class StreamsFull extends ApiError {
+  override name = "StreamsFull";
+  override readonly retryAfterS = 5;
+  constructor(max: number) {
+    super("unavailable", `${max} dashboard streams are open, the most this server holds; retry later`);
+  }
+}
 
 const encoder = new TextEncoder();
 // One serialisation per state, whatever the number of open streams: each client is written the same bytes.
@@ -41,6 +51,7 @@ export function dashboardRoutes({
   // Negotiation, ETag per representation and 304 (src/http/dashboard-response.ts); the secure headers come
   // from the app's middleware here. Without READ_TOKEN, Bun's router answers GET first (http/native-routes.ts).
   const respond = dashboardResponder();
+  let openStreams = 0;
   return createRouter()
     .post("/stream-ticket", (c) => {
       const { ticket, expires_at } = tickets.issue(STREAM_PATH);
@@ -51,6 +62,8 @@ export function dashboardRoutes({
     .get("/state", async (c) => respond(await dashboard.current(), c.req.raw.headers))
     .get("/stream", (c) => {
       // An open stream is quiet between heartbeats; Bun's idle timeout (10 s) must not cut it.
+      if (openStreams >= config.DASHBOARD_STREAM_MAX) throw new StreamsFull(config.DASHBOARD_STREAM_MAX);
+      openStreams++;
       if (hasConnectionTimeouts(c.env)) c.env.timeout(c.req.raw, 0);
       return streamSSE(
         c,
@@ -67,7 +80,9 @@ export function dashboardRoutes({
               closed: new Promise<void>((resolve) => stream.onAbort(resolve)),
               log,
             },
-          ),
+          ).finally(() => {
+            openStreams--;
+          }),
         async (error) => {
           log.error("dashboard stream failed", { error: error.message });
         },

@@ -1,3 +1,4 @@
+import { publicMessage } from "../../lib/public-message";
 import { poolStatsOrError } from "../../services/health";
 import { type AppDeps, createRouter } from "../context";
 import { prometheusText } from "../prometheus";
@@ -22,7 +23,7 @@ export function metricsRoutes(
         db_pool: await poolStatsOrError(database),
         memory: { rss_bytes: process.memoryUsage.rss() },
         gauges: gauges(),
-        services: services.statuses(),
+        services: services.statuses().map((s) => ({ ...s, last_error: publicMessage(s.last_error) })),
       });
     })
     .get("/prometheus", prometheus);

@@ -1,3 +1,4 @@
+import { publicMessage } from "../../lib/public-message";
 import { checkDatabase } from "../../services/health";
 import { type AppDeps, createRouter } from "../context";
 
@@ -16,8 +17,9 @@ export function systemRoutes({
       const check = await checkDatabase(database.sql, config.HEALTH_DB_TIMEOUT_MS);
       const body = {
         status: check.ok ? "ok" : "unavailable",
-        database: check,
-        services: services.statuses(),
+        database: { ...check, ...(check.error === undefined ? {} : { error: publicMessage(check.error) }) },
+        // Messages only: a worker's error may carry a stack or the install's paths.
+        services: services.statuses().map((s) => ({ ...s, last_error: publicMessage(s.last_error) })),
         uptime_s: Math.round((Date.now() - startedAt) / 1000),
       };
       return c.json(body, check.ok ? 200 : 503);
