@@ -59,22 +59,25 @@ export async function placeManualOrder(
 ): Promise<OrderOutcome> {
   const clients = requireClients(available);
   const { clientOid, ...body } = request;
-  const claim = await claimOrderRequest(database.sql, {
-    clientOid,
-    bodyHash: orderRequestHash(body),
-    body: normaliseOrderRequest(body),
-    staleAfterMs: limits.staleAfterMs,
-  });
-  if (!claim.owned) return replay(database, claim.existing, orderRequestHash(body));
-  const placement = placeClaimed(database, clients, request);
-  // If the budget runs out first the placement goes on and settles the claim; its error is already recorded there.
-  placement.catch(() => {});
+  // The budget counts from here, the claim included: the request's own timeout must not answer first.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const budget = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new OrderPendingError(clientOid, limits.budgetMs)), limits.budgetMs);
   });
+  const work = (async () => {
+    const claim = await claimOrderRequest(database.sql, {
+      clientOid,
+      bodyHash: orderRequestHash(body),
+      body: normaliseOrderRequest(body),
+      staleAfterMs: limits.staleAfterMs,
+    });
+    if (!claim.owned) return replay(database, claim.existing, orderRequestHash(body));
+    return placeClaimed(database, clients, request);
+  })();
+  // If the budget runs out first the placement goes on and settles the claim; its error is recorded there.
+  work.catch(() => {});
   try {
-    return await Promise.race([placement, budget]);
+    return await Promise.race([work, budget]);
   } finally {
     clearTimeout(timer);
   }
@@ -168,7 +171,8 @@ export function placementLimits(config: {
   EXCHANGE_RETRY_ATTEMPTS: number;
   EXCHANGE_RETRY_MAX_MS: number;
 }): PlacementLimits {
-  const margin = Math.min(1000, Math.floor(config.REQUEST_TIMEOUT_MS / 10));
+  // Room for auth, validation and the answer itself before the request's own timeout.
+  const margin = Math.min(1000, Math.max(100, Math.floor(config.REQUEST_TIMEOUT_MS / 4)));
   return {
     budgetMs: Math.max(50, config.REQUEST_TIMEOUT_MS - margin),
     staleAfterMs:
