@@ -84,7 +84,13 @@ describe("a lost database connection (postgres.js 3.4.9, porsager/postgres#1208)
       // On a CPU-starved machine (the whole suite, two cores) a worker can still crash once on a lost
       // connection; the supervisor must then have brought it back. The reason is printed for the record.
       if (after.some((s) => s.restarts > 0)) {
-        console.warn(app.output().split("\n").filter((line) => line.includes("service crashed")).join("\n"));
+        console.warn(
+          app
+            .output()
+            .split("\n")
+            .filter((line) => line.includes("service crashed"))
+            .join("\n"),
+        );
       }
       expect(after.every((s) => s.restarts <= 1)).toBe(true);
       expect(app.output()).not.toContain("socket.write");
