@@ -28,6 +28,16 @@ export const orderShape = z.object({
   trade_signal_id: z.number().int().nullable(),
 });
 
+/** The indicator values a signal fired on and the coins view shows, as decimal strings (null until stable). */
+export const indicatorFields = {
+  rsi: nullableAmount,
+  ma50: nullableAmount,
+  ma200: nullableAmount,
+  ema10: nullableAmount,
+  atr: nullableAmount,
+  volume_ratio: nullableAmount,
+};
+
 /** A trade signal with the indicators it was computed from. */
 export const signalShape = z.object({
   id: z.number().int(),
@@ -35,12 +45,7 @@ export const signalShape = z.object({
   side: z.enum(["BUY", "SELL"]),
   strategy: z.string(),
   price: amount,
-  rsi: nullableAmount,
-  ma50: nullableAmount,
-  ma200: nullableAmount,
-  ema10: nullableAmount,
-  atr: nullableAmount,
-  volume_ratio: nullableAmount,
+  ...indicatorFields,
   reason: z.string().nullable(),
   status: z.string(),
   status_reason: z.string().nullable(),

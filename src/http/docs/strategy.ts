@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rulesShape, strategyStateShape } from "../api-shapes";
+import { indicatorFields, rulesShape, strategyStateShape } from "../api-shapes";
 import type { OperationDoc } from "../openapi";
 import * as strategy from "../routes/strategy";
 import { rulesSchema } from "../strategy-fields";
@@ -94,12 +94,7 @@ export const strategyOperations: OperationDoc[] = [
               symbol: z.string(),
               price: nullableAmount,
               volume_24h: nullableAmount,
-              rsi: nullableAmount,
-              ma50: nullableAmount,
-              ma200: nullableAmount,
-              ema10: nullableAmount,
-              atr: nullableAmount,
-              volume_ratio: nullableAmount,
+              ...indicatorFields,
               resistance_levels: levelsShape,
               alerts: z.object({ any: z.boolean(), buy: z.boolean(), sell: z.boolean() }),
               trade_enabled: z.boolean(),
