@@ -37,7 +37,7 @@ export async function createExchangeClient(
           now,
         })
       : // Imported on demand so paper mode never loads ccxt.
-        await (await import("./ccxt/client")).createCcxtExchange({
+        await (await import("./ccxt/connect")).createCcxtExchange({
           exchangeId: config.EXCHANGE_ID,
           apiKey: config.EXCHANGE_API_KEY,
           secret: config.EXCHANGE_API_SECRET,

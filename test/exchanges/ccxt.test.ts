@@ -6,7 +6,8 @@ import {
   RateLimitedError,
   TemporaryExchangeError,
 } from "../../src/domain/exchange-errors";
-import { type CcxtExchangeOptions, createCcxtExchange } from "../../src/exchanges/ccxt/client";
+import type { CcxtExchangeOptions } from "../../src/exchanges/ccxt/client";
+import { createCcxtExchange } from "../../src/exchanges/ccxt/connect";
 import { errorForHttpStatus } from "../../src/exchanges/ccxt/errors";
 import { type RetryPolicy, withResilience } from "../../src/exchanges/retry";
 import { type FakeCryptocom, startFakeCryptocom } from "../helpers/fake-cryptocom";

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeLiveTrading } from "../../src/db/queries/settings";
-import { createCcxtExchange } from "../../src/exchanges/ccxt/client";
+import { createCcxtExchange } from "../../src/exchanges/ccxt/connect";
 import type { CreateOrderRequest, ExchangeClient } from "../../src/exchanges/types";
 import { createTestDatabase } from "../helpers/cluster";
 import { startFakeCryptocom } from "../helpers/fake-cryptocom";

@@ -1,11 +1,10 @@
 /**
  * The live adapter: any exchange ccxt supports (Crypto.com by default) behind the ExchangeClient interface.
- * ccxt is imported lazily (≈80 MB, ≈0.3 s), only when a live exchange is configured.
+ * connect.ts creates it; history.ts walks the order history; order-amount.ts sizes an order.
  */
 import type * as Ccxt from "ccxt";
 import type { Exchange, Order } from "ccxt";
-import { ExchangeError, InvalidOrderError, OrderRejectedError, UnknownOrderError } from "../../domain/exchange-errors";
-import { Big, formatDecimal, parsePositiveDecimal } from "../../domain/money";
+import { InvalidOrderError, OrderRejectedError, UnknownOrderError } from "../../domain/exchange-errors";
 import type { Balance, ExchangeOrder } from "../../domain/orders";
 import type {
   Candle,
@@ -16,11 +15,20 @@ import type {
   Ticker,
   Timeframe,
 } from "../types";
-import { errorForHttpStatus, mapCcxtError } from "./errors";
+import { mapCcxtError } from "./errors";
+import {
+  byCreateTime,
+  DAY_MS,
+  HISTORY_REQUEST_LIMIT,
+  type HistoryWalkSettings,
+  historyCursor,
+  walkOrderHistory,
+} from "./history";
 import { fromCcxtSymbol, toBalances, toCandles, toCcxtSymbol, toExchangeOrder, toTicker } from "./mapping";
+import { orderAmount, positive } from "./order-amount";
 
-type CcxtModule = typeof Ccxt;
-type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
+/** The ccxt module, loaded lazily by connect.ts. */
+export type CcxtModule = typeof Ccxt;
 
 /** Options of the live adapter (normally from config: EXCHANGE_*). */
 export interface CcxtExchangeOptions {
@@ -45,27 +53,18 @@ export interface CcxtExchangeOptions {
   now?: () => number;
 }
 
-const DAY_MS = 86_400_000;
-/** Orders per history request; Crypto.com's maximum. */
-const HISTORY_REQUEST_LIMIT = 100;
 /** How far back a createOrder retry looks for an order already placed with its clientOid. */
 const IDEMPOTENCY_LOOKBACK_MS = DAY_MS;
 // Exchanges whose create-order endpoint takes the client order id under their own name (ccxt drops the unified
 // `clientOrderId` param for them).
 const CLIENT_ORDER_ID_PARAM: Record<string, string> = { cryptocom: "client_oid" };
 
-interface HistoryCursor {
-  since: number;
-}
-
-class CcxtExchange implements ExchangeClient {
+/** The live ExchangeClient over one configured ccxt exchange whose markets are loaded. */
+export class CcxtExchange implements ExchangeClient {
   readonly live = true;
   readonly name: string;
   private readonly now: () => number;
-  private readonly lookbackMs: number;
-  private readonly windowMs: number;
-  private readonly settleMs: number;
-  private readonly budgetMs: number;
+  private readonly history: HistoryWalkSettings;
 
   constructor(
     private readonly ccxt: CcxtModule,
@@ -74,10 +73,13 @@ class CcxtExchange implements ExchangeClient {
   ) {
     this.name = options.exchangeId;
     this.now = options.now ?? Date.now;
-    this.lookbackMs = options.historyLookbackMs ?? 30 * DAY_MS;
-    this.windowMs = options.historyWindowMs ?? DAY_MS;
-    this.settleMs = options.historySettleMs ?? 5000;
-    this.budgetMs = options.historyBudgetMs ?? options.timeoutMs / 2;
+    this.history = {
+      lookbackMs: options.historyLookbackMs ?? 30 * DAY_MS,
+      windowMs: options.historyWindowMs ?? DAY_MS,
+      settleMs: options.historySettleMs ?? 5000,
+      budgetMs: options.historyBudgetMs ?? options.timeoutMs / 2,
+      now: this.now,
+    };
   }
 
   /** Runs a ccxt call, mapping its errors onto the taxonomy. */
@@ -116,30 +118,9 @@ class CcxtExchange implements ExchangeClient {
     return this.call(() => this.exchange.fetchOrders(undefined, since, limit, { until }));
   }
 
-  /**
-   * Walks the history in time windows (ccxt's own paginate stops at the first empty window). A window holding
-   * `limit` orders or more is halved until it holds fewer, so each page is one whole window and the cursor is
-   * just the window's end. Empty windows are skipped within a time budget; then an empty page with hasMore.
-   */
-  async fetchOrderHistory(cursor: string | null, limit: number): Promise<OrderHistoryPage> {
-    const started = this.now();
-    const horizon = started - this.settleMs;
-    const requestLimit = Math.max(2, Math.min(limit, HISTORY_REQUEST_LIMIT));
-    let since = cursor === null ? horizon - this.lookbackMs : parseCursor(cursor).since;
-    while (since < horizon) {
-      let until = Math.min(since + this.windowMs, horizon);
-      let orders = await this.fetchWindow(since, until, requestLimit);
-      while (orders.length >= requestLimit && until - since > 1) {
-        until = since + Math.floor((until - since) / 2);
-        orders = await this.fetchWindow(since, until, requestLimit);
-      }
-      since = until;
-      if (orders.length > 0 || this.now() - started >= this.budgetMs) {
-        const page = orders.map(toExchangeOrder).sort(byCreateTime);
-        return { orders: page, cursor: JSON.stringify({ since }), hasMore: since < horizon };
-      }
-    }
-    return { orders: [], cursor: JSON.stringify({ since }), hasMore: false };
+  /** Walks the history in time windows (see history.ts). */
+  fetchOrderHistory(cursor: string | null, limit: number): Promise<OrderHistoryPage> {
+    return walkOrderHistory((since, until, max) => this.fetchWindow(since, until, max), this.history, cursor, limit);
   }
 
   async fetchTickers(symbols: string[]): Promise<Ticker[]> {
@@ -182,7 +163,7 @@ class CcxtExchange implements ExchangeClient {
     const open = await this.fetchOpenOrders();
     const found = open.find((o) => o.clientOid === clientOid);
     if (found) return found;
-    let cursor = JSON.stringify({ since: this.now() - IDEMPOTENCY_LOOKBACK_MS });
+    let cursor = historyCursor(this.now() - IDEMPOTENCY_LOOKBACK_MS);
     for (;;) {
       const page = await this.fetchOrderHistory(cursor, HISTORY_REQUEST_LIMIT);
       const match = page.orders.find((o) => o.clientOid === clientOid);
@@ -202,7 +183,7 @@ class CcxtExchange implements ExchangeClient {
     if (!ccxtSymbol) throw new InvalidOrderError(`unknown symbol ${JSON.stringify(request.symbol)}`);
     const existing = await this.findByClientOid(request.clientOid);
     if (existing) return existing;
-    const amount = await this.orderAmount(request, ccxtSymbol);
+    const amount = await orderAmount(this.exchange, (run) => this.call(run), request, ccxtSymbol);
     const price = request.type === "LIMIT" ? positive("price", request.price) : undefined;
     const params: Record<string, string> = { clientOrderId: request.clientOid };
     const ownParam = CLIENT_ORDER_ID_PARAM[this.name];
@@ -229,30 +210,6 @@ class CcxtExchange implements ExchangeClient {
     return this.fetchOrder(String(created.id), request.symbol);
   }
 
-  /** The base quantity to send: as given, or for a MARKET BUY by notional, notional ÷ ask rounded down. */
-  private async orderAmount(request: CreateOrderRequest, ccxtSymbol: string): Promise<string> {
-    if (request.type !== "MARKET" && request.type !== "LIMIT")
-      throw new InvalidOrderError("type must be MARKET or LIMIT");
-    if (request.type === "LIMIT" && request.price === undefined)
-      throw new InvalidOrderError("a LIMIT order needs a price");
-    if (request.notional === undefined) return positive("quantity", request.quantity);
-    if (request.type !== "MARKET" || request.side !== "BUY" || request.quantity !== undefined) {
-      throw new InvalidOrderError("notional is only for a MARKET BUY without quantity");
-    }
-    const notional = new Big(positive("notional", request.notional));
-    // Not every exchange takes a quote amount (Crypto.com's spot create-order does not), so buy the base
-    // quantity the notional pays for at the current ask.
-    const ticker = await this.call(() => this.exchange.fetchTicker(ccxtSymbol));
-    const ask = ticker.ask ?? ticker.last;
-    if (!ask) throw new InvalidOrderError(`no price for ${ccxtSymbol} to size the order`);
-    const quantity = await this.call(async () =>
-      this.exchange.amountToPrecision(ccxtSymbol, notional.div(ask).toNumber()),
-    );
-    if (!quantity || !parsePositiveDecimal(quantity))
-      throw new InvalidOrderError(`notional ${request.notional} is below one lot`);
-    return quantity;
-  }
-
   /** Cancels; a repeat (or an order the exchange already cancelled) returns the cancelled order. */
   async cancelOrder(exchangeOrderId: string, symbol: string): Promise<ExchangeOrder> {
     const ccxtSymbol = this.market(symbol);
@@ -275,72 +232,4 @@ class CcxtExchange implements ExchangeClient {
   async close(): Promise<void> {
     await this.exchange.close();
   }
-}
-
-function byCreateTime(a: ExchangeOrder, b: ExchangeOrder): number {
-  return a.createTime < b.createTime ? -1 : a.createTime > b.createTime ? 1 : 0;
-}
-
-function positive(name: string, value: string | undefined): string {
-  const parsed = parsePositiveDecimal(value);
-  if (!parsed) throw new InvalidOrderError(`${name} must be a positive decimal string (got ${JSON.stringify(value)})`);
-  return formatDecimal(parsed);
-}
-
-function parseCursor(cursor: string): HistoryCursor {
-  try {
-    const parsed = JSON.parse(cursor) as Partial<HistoryCursor>;
-    if (typeof parsed.since === "number" && Number.isFinite(parsed.since)) return { since: parsed.since };
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new ExchangeError(`invalid history cursor ${JSON.stringify(cursor)}`);
-}
-
-/** Rewrites every URL under `urls.api` to the override's origin and path prefix, keeping each URL's own path. */
-function rebaseApiUrls(api: unknown, override: string): unknown {
-  if (typeof api === "string") {
-    const base = override.replace(/\/+$/, "");
-    return `${base}${new URL(api).pathname.replace(/\/+$/, "")}`;
-  }
-  if (api && typeof api === "object") {
-    return Object.fromEntries(Object.entries(api).map(([key, value]) => [key, rebaseApiUrls(value, override)]));
-  }
-  return api;
-}
-
-/** Creates the live adapter: loads ccxt, configures the exchange and loads its markets. */
-export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<ExchangeClient> {
-  const ccxt = (await import("ccxt")) as CcxtModule;
-  const Constructor = (ccxt as unknown as Record<string, ExchangeConstructor | undefined>)[options.exchangeId];
-  if (!Object.hasOwn(ccxt.exchanges, options.exchangeId) || !Constructor) {
-    throw new ExchangeError(`ccxt does not know the exchange ${JSON.stringify(options.exchangeId)}`);
-  }
-  const exchange = new Constructor({
-    apiKey: options.apiKey,
-    secret: options.secret,
-    enableRateLimit: options.enableRateLimit,
-    timeout: options.timeoutMs,
-  });
-  if (options.apiUrl) {
-    exchange.urls.api = rebaseApiUrls(exchange.urls.api, options.apiUrl) as typeof exchange.urls.api;
-  }
-  const handleErrors = exchange.handleErrors.bind(exchange);
-  exchange.handleErrors = (status, reason, url, method, headers, body, response, requestHeaders, requestBody) => {
-    const error = errorForHttpStatus(
-      status,
-      headers ?? {},
-      String(body ?? ""),
-      `${options.exchangeId} ${method} ${url}`,
-    );
-    if (error) throw error;
-    return handleErrors(status, reason, url, method, headers, body, response, requestHeaders, requestBody);
-  };
-  const client = new CcxtExchange(ccxt, exchange, options);
-  try {
-    await exchange.loadMarkets();
-  } catch (error) {
-    throw mapCcxtError(ccxt, error);
-  }
-  return client;
 }

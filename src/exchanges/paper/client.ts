@@ -4,17 +4,13 @@
  *
  * Resting limit orders are matched lazily: every call that reads or changes the account first matches them
  * against the price path between the stored clock and now() (see fills.ts), then moves the clock. That is the
- * same whether the calls come every second or after a week, and needs no background timer.
+ * same whether the calls come every second or after a week, and needs no background timer. Placing and
+ * cancelling are in placing.ts, the matching rules in fills.ts.
  */
 import type { Sql } from "../../db/client";
-import {
-  ExchangeError,
-  InsufficientFundsError,
-  InvalidOrderError,
-  UnknownOrderError,
-} from "../../domain/exchange-errors";
+import { ExchangeError, InvalidOrderError, UnknownOrderError } from "../../domain/exchange-errors";
 import { Big, formatDecimal } from "../../domain/money";
-import { type Balance, type ExchangeOrder, isOpenStatus } from "../../domain/orders";
+import type { Balance, ExchangeOrder } from "../../domain/orders";
 import type {
   Candle,
   CreateOrderRequest,
@@ -24,28 +20,24 @@ import type {
   Ticker,
   Timeframe,
 } from "../types";
-import { type CheckPoint, checkPoints, feeAsset, fillFee, limitFill, marketFill, validateOrderRequest } from "./fills";
+import { validateOrderRequest } from "./fills";
 import { seedOrderHistory } from "./history";
 import { findMarket, PAPER_MARKETS } from "./markets";
+import { matchInTransaction } from "./matching";
+import { cancelInTransaction, type PaperRates, placeOrder } from "./placing";
 import { PRICE_GRID_MS, PricePath, TIMEFRAME_MS } from "./prices";
 import {
   adjustBalance,
-  advanceClock,
   createClock,
-  insertOrder,
   lockAccount,
-  type PaperOrderRow,
   readState,
-  recordFill,
   selectBalances,
-  selectFree,
   selectOpenOrders,
   selectOrder,
   selectOrderByClientOid,
   selectOrdersAfter,
   type Tx,
   toExchangeOrder,
-  updateStatus,
   writeState,
 } from "./store";
 
@@ -75,8 +67,7 @@ class PaperExchange implements ExchangeClient {
   readonly name = "paper";
   readonly live = false;
   private readonly paths = new Map<string, PricePath>();
-  private readonly feeRate: Big;
-  private readonly slippageRate: Big;
+  private readonly rates: PaperRates;
   /** The grid tick this instance last matched up to: within one tick there is nothing new to match. */
   private matchedTick = -1;
 
@@ -87,8 +78,7 @@ class PaperExchange implements ExchangeClient {
     slippageRate: string,
     private readonly now: () => number,
   ) {
-    this.feeRate = new Big(feeRate);
-    this.slippageRate = new Big(slippageRate);
+    this.rates = { feeRate: new Big(feeRate), slippageRate: new Big(slippageRate) };
   }
 
   private path(symbol: string): PricePath | undefined {
@@ -118,44 +108,8 @@ class PaperExchange implements ExchangeClient {
   }
 
   /** Locks the account and matches every resting order over (clock, now]. */
-  private async matchInTransaction(tx: Tx, now: number): Promise<void> {
-    const clock = await lockAccount(tx);
-    if (now <= clock) return;
-    for (const row of await selectOpenOrders(tx)) {
-      if (row.order_type !== "LIMIT" || row.price === null) continue;
-      const path = this.requirePath(row.symbol);
-      await this.applyLimitFill(tx, row, checkPoints(path, Math.max(clock, row.created_ms), now));
-    }
-    await advanceClock(tx, now);
-  }
-
-  /** Fills as much of a resting order as the check points allow, moving the locked funds. */
-  private async applyLimitFill(tx: Tx, row: PaperOrderRow, points: CheckPoint[]): Promise<PaperOrderRow> {
-    const path = this.requirePath(row.symbol);
-    const limit = new Big(row.price ?? "0");
-    const quantity = new Big(row.quantity);
-    const remaining = quantity.minus(row.filled_quantity);
-    const fill = limitFill(path, row.side, limit, remaining, points);
-    if (fill.quantity.eq(0) || fill.lastFillTime === null) return row;
-    const value = fill.quantity.times(limit);
-    const fee = fillFee(row.side, fill.quantity, value, this.feeRate);
-    const { base, quote } = path.market;
-    const time = fill.lastFillTime;
-    if (row.side === "BUY") {
-      await adjustBalance(tx, quote, { locked: value.neg().toFixed() }, time);
-      await adjustBalance(tx, base, { free: fill.quantity.minus(fee).toFixed() }, time);
-    } else {
-      await adjustBalance(tx, base, { locked: fill.quantity.neg().toFixed() }, time);
-      await adjustBalance(tx, quote, { free: value.minus(fee).toFixed() }, time);
-    }
-    const status = fill.quantity.eq(remaining) ? "FILLED" : "PARTIALLY_FILLED";
-    return recordFill(tx, row.seq, {
-      quantity: fill.quantity.toFixed(),
-      value: value.toFixed(),
-      fee: fee.toFixed(),
-      status,
-      time,
-    });
+  private matchInTransaction(tx: Tx, now: number): Promise<void> {
+    return matchInTransaction(tx, now, (symbol) => this.requirePath(symbol), this.rates.feeRate);
   }
 
   /** Prepares a fresh database: clock, starting balances and the pre-made history, each exactly once. */
@@ -171,7 +125,12 @@ class PaperExchange implements ExchangeClient {
       }
       await lockAccount(tx);
       if (historyOrders > 0 && (await readState(tx, HISTORY_SEEDED_KEY)) === undefined) {
-        await seedOrderHistory(tx, { count: historyOrders, seed: this.seed, feeRate: this.feeRate.toFixed(), now });
+        await seedOrderHistory(tx, {
+          count: historyOrders,
+          seed: this.seed,
+          feeRate: this.rates.feeRate.toFixed(),
+          now,
+        });
         await writeState(tx, HISTORY_SEEDED_KEY, String(historyOrders), now);
       }
     });
@@ -249,82 +208,16 @@ class PaperExchange implements ExchangeClient {
       await this.matchInTransaction(tx, now);
       const existing = await selectOrderByClientOid(tx, request.clientOid);
       if (existing) return existing;
-      const { base, quote } = order.market;
-      const common = { clientOid: request.clientOid, symbol: order.market.symbol, side: order.side, time: now };
-      const feeCurrency = feeAsset(order.side, order.market);
-
-      if (order.type === "MARKET") {
-        const fill = marketFill(order, new Big(path.priceStringAt(now)), this.feeRate, this.slippageRate);
-        if (order.side === "BUY") {
-          await this.requireFree(tx, quote, fill.value);
-          await adjustBalance(tx, quote, { free: fill.value.neg().toFixed() }, now);
-          await adjustBalance(tx, base, { free: fill.quantity.minus(fill.fee).toFixed() }, now);
-        } else {
-          await this.requireFree(tx, base, fill.quantity);
-          await adjustBalance(tx, base, { free: fill.quantity.neg().toFixed() }, now);
-          await adjustBalance(tx, quote, { free: fill.value.minus(fill.fee).toFixed() }, now);
-        }
-        return insertOrder(tx, {
-          ...common,
-          type: "MARKET",
-          status: "FILLED",
-          price: null,
-          quantity: fill.quantity.toFixed(),
-          filledQuantity: fill.quantity.toFixed(),
-          filledValue: fill.value.toFixed(),
-          fee: fill.fee.toFixed(),
-          feeCurrency,
-        });
-      }
-
-      const quantity = order.quantity ?? new Big(0);
-      const price = order.price ?? new Big(0);
-      // Funds of a resting order are locked: the quote value for a BUY, the base quantity for a SELL.
-      const [lockAsset, lockAmount] = order.side === "BUY" ? [quote, quantity.times(price)] : [base, quantity];
-      await this.requireFree(tx, lockAsset, lockAmount);
-      await adjustBalance(tx, lockAsset, { free: lockAmount.neg().toFixed(), locked: lockAmount.toFixed() }, now);
-      const resting = await insertOrder(tx, {
-        ...common,
-        type: "LIMIT",
-        status: "ACTIVE",
-        price: price.toFixed(),
-        quantity: quantity.toFixed(),
-        filledQuantity: "0",
-        filledValue: "0",
-        fee: "0",
-        feeCurrency,
-      });
-      // A limit order already through the market fills its first part at once.
-      return this.applyLimitFill(tx, resting, [{ time: now, ticks: 1 }]);
+      return placeOrder(tx, request.clientOid, order, path, this.rates, now);
     });
     return toExchangeOrder(row);
-  }
-
-  private async requireFree(tx: Tx, asset: string, amount: Big): Promise<void> {
-    const free = await selectFree(tx, asset);
-    if (new Big(free).lt(amount)) {
-      throw new InsufficientFundsError(
-        `insufficient ${asset}: need ${formatDecimal(amount)}, free ${formatDecimal(free)}`,
-      );
-    }
   }
 
   async cancelOrder(exchangeOrderId: string, _symbol: string): Promise<ExchangeOrder> {
     const now = this.now();
     const row = await this.sql.begin(async (tx) => {
       await this.matchInTransaction(tx, now);
-      const current = await selectOrder(tx, exchangeOrderId);
-      if (!current) throw new UnknownOrderError(`order ${exchangeOrderId} not found`);
-      if (current.status === "CANCELLED") return current;
-      if (!isOpenStatus(current.status)) {
-        throw new InvalidOrderError(`order ${exchangeOrderId} is ${current.status} and cannot be cancelled`);
-      }
-      const market = this.requirePath(current.symbol).market;
-      const remaining = new Big(current.quantity).minus(current.filled_quantity);
-      const [asset, amount] =
-        current.side === "BUY" ? [market.quote, remaining.times(current.price ?? "0")] : [market.base, remaining];
-      await adjustBalance(tx, asset, { free: amount.toFixed(), locked: amount.neg().toFixed() }, now);
-      return updateStatus(tx, current.seq, "CANCELLED", now);
+      return cancelInTransaction(tx, exchangeOrderId, (symbol) => this.requirePath(symbol), now);
     });
     return toExchangeOrder(row);
   }

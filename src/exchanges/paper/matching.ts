@@ -1,0 +1,65 @@
+/**
+ * Matching resting limit orders inside the account's transaction: every order still open is checked against
+ * the price path between the stored clock and now, its fills move the locked funds, then the clock moves.
+ */
+import { Big } from "../../domain/money";
+import { type CheckPoint, checkPoints, fillFee, limitFill } from "./fills";
+import type { PricePath } from "./prices";
+import {
+  adjustBalance,
+  advanceClock,
+  lockAccount,
+  type PaperOrderRow,
+  recordFill,
+  selectOpenOrders,
+  type Tx,
+} from "./store";
+
+/** The price path of a listed symbol; throws UnknownOrderError for any other. */
+export type PathFor = (symbol: string) => PricePath;
+
+/** Locks the account and matches every resting order over (clock, now]. */
+export async function matchInTransaction(tx: Tx, now: number, pathFor: PathFor, feeRate: Big): Promise<void> {
+  const clock = await lockAccount(tx);
+  if (now <= clock) return;
+  for (const row of await selectOpenOrders(tx)) {
+    if (row.order_type !== "LIMIT" || row.price === null) continue;
+    const path = pathFor(row.symbol);
+    await applyLimitFill(tx, row, path, feeRate, checkPoints(path, Math.max(clock, row.created_ms), now));
+  }
+  await advanceClock(tx, now);
+}
+
+/** Fills as much of a resting order as the check points allow, moving the locked funds. */
+export async function applyLimitFill(
+  tx: Tx,
+  row: PaperOrderRow,
+  path: PricePath,
+  feeRate: Big,
+  points: CheckPoint[],
+): Promise<PaperOrderRow> {
+  const limit = new Big(row.price ?? "0");
+  const quantity = new Big(row.quantity);
+  const remaining = quantity.minus(row.filled_quantity);
+  const fill = limitFill(path, row.side, limit, remaining, points);
+  if (fill.quantity.eq(0) || fill.lastFillTime === null) return row;
+  const value = fill.quantity.times(limit);
+  const fee = fillFee(row.side, fill.quantity, value, feeRate);
+  const { base, quote } = path.market;
+  const time = fill.lastFillTime;
+  if (row.side === "BUY") {
+    await adjustBalance(tx, quote, { locked: value.neg().toFixed() }, time);
+    await adjustBalance(tx, base, { free: fill.quantity.minus(fee).toFixed() }, time);
+  } else {
+    await adjustBalance(tx, base, { locked: fill.quantity.neg().toFixed() }, time);
+    await adjustBalance(tx, quote, { free: value.minus(fee).toFixed() }, time);
+  }
+  const status = fill.quantity.eq(remaining) ? "FILLED" : "PARTIALLY_FILLED";
+  return recordFill(tx, row.seq, {
+    quantity: fill.quantity.toFixed(),
+    value: value.toFixed(),
+    fee: fee.toFixed(),
+    status,
+    time,
+  });
+}
