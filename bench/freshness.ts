@@ -6,8 +6,8 @@
  * searched for in the polled body and in every stream's bytes.
  */
 import type { Socket } from "bun";
+import type { BenchContext, RunningApp } from "./context";
 import { measure, type ScenarioResult } from "./measure";
-import type { BenchContext, RunningApp } from "./scenarios";
 
 const DASHBOARD = "/api/dashboard/state";
 const STREAM = "/api/dashboard/stream";

@@ -8,10 +8,10 @@
  */
 import postgres from "postgres";
 import type { Logger } from "../src/lib/logger";
+import { type BenchContext, launchApp, retireApp } from "./context";
 import { createBenchDatabase } from "./database";
 import { generateDataset } from "./generate";
 import type { Profile } from "./profile";
-import { type BenchContext, launchApp, retireApp } from "./scenarios";
 import type { Toolset } from "./tools";
 
 const DASHBOARD = "/api/dashboard/state";

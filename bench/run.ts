@@ -10,28 +10,21 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/lib/logger";
+import { type AppFacts, type BenchContext, launchApp, retireApp } from "./context";
 import { type BenchDatabase, createBenchDatabase } from "./database";
 import { connectedLatency, type FreshnessReport, freshness } from "./freshness";
 import { type GeneratedDataset, generateDataset, placeOpenOrders } from "./generate";
 import { type GrowthStep, growth, renderGrowth } from "./growth";
+import { coldDashboard, idleLatency, originalRuns } from "./latency";
 import type { ScenarioResult } from "./measure";
 import type { Server } from "./processes";
 import { parseProfile, USAGE } from "./profile";
-import { evaluateTargets, type RunResults, renderMarkdown } from "./report";
-import {
-  type AppFacts,
-  type BenchContext,
-  coldDashboard,
-  type ImportReport,
-  idleLatency,
-  launchApp,
-  originalRuns,
-  retireApp,
-  servicesOneByOne,
-  stormAppEnv,
-  syncStorm,
-  throughput,
-} from "./scenarios";
+import { renderMarkdown } from "./report";
+import type { RunResults } from "./run-results";
+import { servicesOneByOne } from "./services";
+import { type ImportReport, stormAppEnv, syncStorm } from "./storm";
+import { evaluateTargets } from "./targets";
+import { throughput } from "./throughput";
 import { detectToolset } from "./tools";
 import { compressedThroughput, smallAccountThroughput } from "./wire";
 

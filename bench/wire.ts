@@ -1,5 +1,5 @@
 /**
- * The warm dashboard against the ceiling beyond the one identity row of scenarios.ts: with
+ * The warm dashboard against the ceiling beyond the one identity row of throughput.ts: with
  * `Accept-Encoding: br` and `gzip` (the ceiling then serves the very bytes ATP sent, with the same
  * Content-Encoding), and a small account's ~10 KB dashboard (its own database and process). Each pair runs
  * dashboard, ceiling, ceiling, dashboard, so a drift of the machine weighs on both sides alike.
@@ -7,11 +7,11 @@
 import { writeFileSync } from "node:fs";
 import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
+import { type AppFacts, type BenchContext, launchApp, type RunningApp, retireApp } from "./context";
 import { generateDataset } from "./generate";
 import { loadShape, measure, type Plan, type ScenarioResult, type Target } from "./measure";
 import { AppMonitor } from "./monitor";
 import { startCeiling } from "./processes";
-import { type AppFacts, type BenchContext, launchApp, type RunningApp, retireApp } from "./scenarios";
 
 const DASHBOARD = "/api/dashboard/state";
 export const CODINGS = ["br", "gzip"] as const;

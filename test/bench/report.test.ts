@@ -4,7 +4,9 @@ import { type GrowthStep, renderGrowth } from "../../bench/growth";
 import type { ScenarioResult } from "../../bench/measure";
 import { serverTiming } from "../../bench/monitor";
 import { parseProfile } from "../../bench/profile";
-import { evaluateTargets, loggingCost, type RunResults, renderMarkdown, serviceSteps } from "../../bench/report";
+import { loggingCost, renderMarkdown, serviceSteps } from "../../bench/report";
+import type { RunResults } from "../../bench/run-results";
+import { evaluateTargets } from "../../bench/targets";
 import type { LoadResult } from "../../bench/tools";
 
 const profile = parseProfile([]);

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { checkLoad, type Plan } from "../../bench/measure";
-import {
-  detectToolset,
-  type LoadResult,
-  loadCommand,
-  parseHeyReport,
-  parseOhaReport,
-  parseWrkReport,
-  runLoad,
-} from "../../bench/tools";
+import { parseHeyReport, parseOhaReport, parseWrkReport } from "../../bench/tool-reports";
+import { detectToolset, type LoadResult, loadCommand, runLoad } from "../../bench/tools";
 
 // Real outputs of hey 0.1.4 (Debian bookworm): a run with 503s and one where nothing listened.
 const HEY_MIXED = `
