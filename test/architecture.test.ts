@@ -5,12 +5,19 @@ import { dirname, join, normalize, relative } from "node:path";
 const SRC = normalize(join(import.meta.dir, "../src"));
 const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^"']*?\sfrom\s+)?["'](\.[^"']+)["']/g;
 
-function sourceFiles(dir: string): string[] {
+const MAX_LINES = 300;
+
+/** Every .ts file under dir, tests included. */
+function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return path.endsWith(".ts") && !path.endsWith(".test.ts") ? [path] : [];
+    return statSync(path).isDirectory() ? allFiles(path) : path.endsWith(".ts") ? [path] : [];
   });
+}
+
+/** The modules under dir, tests left out. */
+function sourceFiles(dir: string): string[] {
+  return allFiles(dir).filter((path) => !path.endsWith(".test.ts"));
 }
 
 /** Each src module (relative to src/) and the src modules it imports. */
@@ -71,5 +78,14 @@ describe("the layers of src/", () => {
       .flatMap((f) => [...readFileSync(join(SRC, f), "utf8").matchAll(/\bapiAuth\(/g)].map(() => f));
     // Routers never install their own: app.ts guards /api/* once (and /metrics with its own read rule).
     expect([...new Set(installs)]).toEqual(["app.ts"]);
+  });
+
+  test("no file in src/ is over 300 lines", () => {
+    // Tests beside their module count too: a file that long holds more than one thing; split it by what the parts hold.
+    const long = allFiles(SRC)
+      .map((file) => ({ file: relative(SRC, file), lines: readFileSync(file, "utf8").split("\n").length - 1 }))
+      .filter(({ lines }) => lines > MAX_LINES)
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    expect(long).toEqual([]);
   });
 });
