@@ -9,10 +9,12 @@ import type { AppDeps, AppEnv } from "./http/context";
 import { ApiError, handleError, notFound } from "./http/errors";
 import { apiAuth } from "./http/middleware/auth";
 import { authFailures } from "./http/middleware/auth-failures";
+import { legacyErrors } from "./http/middleware/legacy-errors";
 import { noStoreJson } from "./http/middleware/no-store";
 import { requestLog } from "./http/middleware/request-log";
 import { consoleRoutes } from "./http/routes/console";
 import { dashboardRoutes, STREAM_PATH, STREAM_TICKET_PATH } from "./http/routes/dashboard";
+import { legacyRoutes } from "./http/routes/legacy";
 import { loansRoutes } from "./http/routes/loans";
 import { marketRoutes } from "./http/routes/market";
 import { metricsRoutes } from "./http/routes/metrics";
@@ -30,9 +32,13 @@ export type { AppDeps, AppEnv } from "./http/context";
 /** Paths that hold the connection open on purpose and so escape the request timeout. */
 const LONG_LIVED = new Set([STREAM_PATH]);
 
-/** Builds the Hono app: global middleware, auth once on /api/*, every router, one error handler and a JSON 404. */
+/**
+ * Builds the Hono app: global middleware, auth once on /api/* (and once, accepting x-api-key too, on the legacy
+ * prefix), every router, one error handler and a JSON 404.
+ */
 export function createApp(deps: AppDeps) {
   const { config, log, metrics, tickets } = deps;
+  const legacy = config.LEGACY_API_PREFIX;
   const requestTimeout = timeout(
     config.REQUEST_TIMEOUT_MS,
     new HTTPException(504, { message: `request took longer than ${config.REQUEST_TIMEOUT_MS} ms` }),
@@ -47,9 +53,11 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>()
     .use(requestId())
     .use(requestLog({ log, metrics, slowRequestMs: config.SLOW_REQUEST_MS }))
+    // Outermost after the log: every error under the legacy prefix, whichever layer raised it, as `{"detail"}`.
+    .use(legacyErrors(legacy))
     .use(secureHeaders())
     .use((c, next) => (LONG_LIVED.has(c.req.path) ? next() : requestTimeout(c, next)))
-    .use(browserAccess(config.CORS_ORIGINS))
+    .use(browserAccess(config.CORS_ORIGINS, legacy))
     .use(
       bodyLimit({
         maxSize: config.BODY_LIMIT_BYTES,
@@ -85,6 +93,13 @@ export function createApp(deps: AppDeps) {
     .route("/api/market", marketRoutes(deps))
     .route("/api/strategy", strategyRoutes(deps));
 
+  if (legacy) {
+    // The replaced frontend sends `x-api-key`: accepted here only, by an instance of its own (/api/* never sees it).
+    app
+      .use(`${legacy}/*`, apiAuth({ apiToken: config.API_TOKEN, readToken: config.READ_TOKEN, apiKeyHeader: true }))
+      .route(legacy, legacyRoutes(deps));
+  }
+
   app.onError(handleError(log));
   app.notFound(notFound);
   return app;
@@ -94,15 +109,23 @@ export type App = ReturnType<typeof createApp>;
 
 /**
  * Opt-in CORS for the listed origins: a preflight is answered here, before any auth (a browser sends no
- * token on it); `Authorization` may be sent and `ETag`/`X-Request-Id` read. No origins: a pass-through.
+ * token on it); `Authorization` may be sent and `ETag`/`X-Request-Id` read. Under the legacy prefix the
+ * frontend's `x-api-key` may be sent too (and only there). No origins: a pass-through.
  */
-function browserAccess(origins: readonly string[]): MiddlewareHandler {
+function browserAccess(origins: readonly string[], legacyPrefix: string): MiddlewareHandler {
   if (origins.length === 0) return (_c, next) => next();
-  return cors({
-    origin: [...origins],
-    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-    allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "Idempotency-Key", "Last-Event-ID"],
-    exposeHeaders: ["ETag", "X-Request-Id", "Retry-After", "Client-Order-Id", "Idempotent-Replayed"],
-    maxAge: 600,
-  });
+  const allowHeaders = ["Authorization", "Content-Type", "If-None-Match", "Idempotency-Key", "Last-Event-ID"];
+  const options = (headers: string[]) =>
+    cors({
+      origin: [...origins],
+      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+      allowHeaders: headers,
+      exposeHeaders: ["ETag", "X-Request-Id", "Retry-After", "Client-Order-Id", "Idempotent-Replayed"],
+      maxAge: 600,
+    });
+  const api = options(allowHeaders);
+  if (!legacyPrefix) return api;
+  const legacy = options([...allowHeaders, "x-api-key"]);
+  const under = `${legacyPrefix}/`;
+  return (c, next) => (c.req.path.startsWith(under) ? legacy(c, next) : api(c, next));
 }

@@ -75,6 +75,12 @@ const schema = z
         ),
       ),
     ENABLE_TEST_ENDPOINTS: bool.default(false),
+    /** Where the replaced frontend's API is served (README "Using the existing frontend"); empty disables it. */
+    LEGACY_API_PREFIX: z
+      .string()
+      .regex(/^$|^(\/[A-Za-z0-9._~-]+)+$/, "must be empty or a path like /legacy/api (no trailing slash)")
+      .refine((p) => p === "" || !/^\/(api|metrics)(\/|$)/.test(p), "must not be under /api or /metrics")
+      .default("/legacy/api"),
     EXCHANGE: z.enum(["paper", "ccxt"]).default("paper"),
     EXCHANGE_ID: z.string().min(1).default("cryptocom"),
     EXCHANGE_API_KEY: z.string().min(1).optional(),
@@ -166,10 +172,14 @@ export class ConfigError extends Error {
   }
 }
 
+const EMPTY_MEANS_NONE = new Set(["SERVICES", "LEGACY_API_PREFIX"]);
+
 /** Parses an environment (default: process.env) into a Config, or throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // An empty variable means "not set", except SERVICES where empty means "none".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([key, value]) => value !== "" || key === "SERVICES"));
+  // An empty variable means "not set", except where empty means "none" (SERVICES) or "off" (LEGACY_API_PREFIX).
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => value !== "" || EMPTY_MEANS_NONE.has(key)),
+  );
   const result = schema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(

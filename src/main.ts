@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     slowRequestMs: config.SLOW_REQUEST_MS,
     readToken: config.READ_TOKEN,
     corsOrigins: config.CORS_ORIGINS,
+    legacyPrefix: config.LEGACY_API_PREFIX,
     fallback: (request, bunServer) => app.fetch(request, bunServer),
   });
   const server = await listenOrStop(config, { routes, fetch: app.fetch }, log, async () => {

@@ -76,8 +76,18 @@ describe("the layers of src/", () => {
     const installs = [...graph.keys()]
       .filter((f) => f !== "http/middleware/auth.ts")
       .flatMap((f) => [...readFileSync(join(SRC, f), "utf8").matchAll(/\bapiAuth\(/g)].map(() => f));
-    // Routers never install their own: app.ts guards /api/* once (and /metrics with its own read rule).
+    // Routers never install their own: app.ts guards /api/* once (and /metrics with its own read rule, and the
+    // legacy prefix with the one instance that also takes x-api-key).
     expect([...new Set(installs)]).toEqual(["app.ts"]);
+    const app = readFileSync(join(SRC, "app.ts"), "utf8");
+    const apiGuards = [...app.matchAll(/\.use\(\s*"\/api\/\*",\s*apiAuth\(\{([^}]*)\}/g)];
+    expect(apiGuards).toHaveLength(1);
+    expect(apiGuards[0]?.[1]).not.toContain("apiKeyHeader");
+    const keyed = [...graph.keys()].flatMap((f) =>
+      [...readFileSync(join(SRC, f), "utf8").matchAll(/apiKeyHeader: true/g)].map(() => f),
+    );
+    expect(keyed).toEqual(["app.ts"]);
+    expect(app).toMatch(/\.use\(`\$\{legacy\}\/\*`, apiAuth\(\{[^}]*apiKeyHeader: true[^}]*\}\)\)/);
   });
 
   test("no file in src/ is over 300 lines", () => {

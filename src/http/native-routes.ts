@@ -1,8 +1,9 @@
 import type { Server as BunServer } from "bun";
 import type { Logger } from "../lib/logger";
 import type { MetricsRegistry } from "../lib/metrics";
-import type { DashboardCache } from "../services/dashboard";
+import type { DashboardCache, DashboardSnapshot } from "../services/dashboard";
 import { dashboardResponder } from "./dashboard-response";
+import { legacyView } from "./routes/legacy/dashboard-view";
 
 /**
  * The headers `hono/secure-headers` (default options, as app.ts installs it) sets on every answer, for
@@ -25,7 +26,6 @@ export const SECURE_HEADERS: readonly (readonly [string, string])[] = [
 type Server = BunServer<unknown>;
 
 const DASHBOARD_STATE = "/api/dashboard/state";
-const ROUTE_LABEL = `GET ${DASHBOARD_STATE}`;
 // As hono/request-id accepts an incoming id.
 const VALID_REQUEST_ID = /^[\w\-=]+$/;
 
@@ -40,13 +40,16 @@ export interface NativeRoutesDeps {
   readToken?: string;
   /** CORS_ORIGINS: with any, a request carrying `Origin` goes through the Hono app's CORS middleware. */
   corsOrigins?: readonly string[];
+  /** LEGACY_API_PREFIX: when set, its `/dashboard/state` (the same snapshot in the frontend's shape) is answered here too. */
+  legacyPrefix?: string;
   /** The Hono app: answers what the native route does not (any other method, a read needing a token, a build error). */
   fallback: (request: Request, server: Server) => Response | Promise<Response>;
 }
 
 /**
  * Routes Bun's own router answers before Hono (Bun.serve `routes`), for the hottest path: `GET
- * /api/dashboard/state` served from the cached snapshot with headers built once per snapshot. It keeps
+ * /api/dashboard/state` (and its legacy twin, the same snapshot in the replaced frontend's shape) served from the
+ * cached snapshot with headers built once per snapshot. It keeps
  * the Hono path's contract: the same body, ETag/304, secure headers, request id, `Server-Timing` and
  * `X-Response-Time`, the route's metrics and PERF line. A profile of the Hono path under wrk put a third
  * of its CPU in reading `request.url` (Hono's getPath), which Bun's router does natively, and most of the
@@ -57,7 +60,7 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
   const cors = (deps.corsOrigins?.length ?? 0) > 0;
   const respond = dashboardResponder(SECURE_HEADERS);
 
-  const finish = (request: Request, response: Response, start: number): Response => {
+  const finish = (path: string, request: Request, response: Response, start: number): Response => {
     const incoming = request.headers.get("x-request-id");
     const requestId =
       incoming && incoming.length <= 255 && VALID_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -67,12 +70,12 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
     headers.set("X-Request-Id", requestId);
     headers.set("X-Response-Time", `${rounded}ms`);
     headers.set("Server-Timing", `total;dur=${rounded}`);
-    metrics.record(ROUTE_LABEL, response.status, ms);
+    metrics.record(`GET ${path}`, response.status, ms);
     if (logRequests || ms > slowRequestMs) {
       const fields = {
         method: "GET",
-        path: DASHBOARD_STATE,
-        route: DASHBOARD_STATE,
+        path,
+        route: path,
         status: response.status,
         ms: Math.round(ms * 100) / 100,
         request_id: requestId,
@@ -83,23 +86,34 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
     return response;
   };
 
-  const slow = async (request: Request, server: Server, start: number): Promise<Response> => {
-    try {
-      return finish(request, respond(await dashboard.current(), request.headers), start);
-    } catch {
-      // The Hono route answers (and logs) the failure its usual way.
-      return fallback(request, server);
-    }
-  };
-
-  return {
-    [DASHBOARD_STATE]: {
+  /** The GET handler of one path answering `render(snapshot)`: from the cache when current, else after a build. */
+  const route = (path: string, render: (snapshot: DashboardSnapshot) => DashboardSnapshot) => {
+    const slow = async (request: Request, server: Server, start: number): Promise<Response> => {
+      try {
+        return finish(path, request, respond(render(await dashboard.current()), request.headers), start);
+      } catch {
+        // The Hono route answers (and logs) the failure its usual way.
+        return fallback(request, server);
+      }
+    };
+    return {
       GET: (request: Request, server: Server): Response | Promise<Response> => {
         if (readToken || (cors && request.headers.has("origin"))) return fallback(request, server);
         const start = performance.now();
         const snapshot = dashboard.peek();
-        return snapshot ? finish(request, respond(snapshot, request.headers), start) : slow(request, server, start);
+        return snapshot
+          ? finish(path, request, respond(render(snapshot), request.headers), start)
+          : slow(request, server, start);
       },
-    },
+    };
   };
+
+  const routes: Record<string, ReturnType<typeof route>> = { [DASHBOARD_STATE]: route(DASHBOARD_STATE, (s) => s) };
+  if (deps.legacyPrefix) {
+    routes[`${deps.legacyPrefix}/dashboard/state`] = route(
+      `${deps.legacyPrefix}/dashboard/state`,
+      (s) => legacyView(s).snapshot,
+    );
+  }
+  return routes;
 }

@@ -132,7 +132,9 @@ export function openApiDocument(operations: readonly OperationDoc[], { version }
       version,
       description:
         "Every change (POST/PUT/PATCH/DELETE) needs `Authorization: Bearer <API_TOKEN>`; reads need a token only " +
-        "when READ_TOKEN is set. Amounts are decimal strings, times ISO-8601 UTC. Every error has the same envelope.",
+        "when READ_TOKEN is set. Amounts are decimal strings, times ISO-8601 UTC. Every error has the same envelope. " +
+        "The replaced frontend's API (LEGACY_API_PREFIX, default /legacy/api) is an adapter with that frontend's own " +
+        "contract and is not described here (README: Using the existing frontend).",
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],

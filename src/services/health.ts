@@ -1,5 +1,25 @@
 import type { Database, Sql } from "../db/client";
+import type { ServiceStatusSource } from "../domain/service-status";
 import { publicMessage } from "../lib/public-message";
+
+/** `/health`'s answer: the database round trip and each service's state; `ok` says whether it is healthy. */
+export async function healthReport(
+  sql: Sql,
+  services: ServiceStatusSource,
+  { timeoutMs, startedAt }: { timeoutMs: number; startedAt: number },
+) {
+  const check = await checkDatabase(sql, timeoutMs);
+  return {
+    ok: check.ok,
+    body: {
+      status: check.ok ? "ok" : "unavailable",
+      database: { ...check, ...(check.error === undefined ? {} : { error: publicMessage(check.error) }) },
+      // Messages only: a worker's error may carry a stack or the install's paths.
+      services: services.statuses().map((s) => ({ ...s, last_error: publicMessage(s.last_error) })),
+      uptime_s: Math.round((Date.now() - startedAt) / 1000),
+    },
+  };
+}
 
 /** Outcome of a database round trip bounded by a timeout. */
 export interface DatabaseCheck {
