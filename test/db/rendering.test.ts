@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { insertDashboardFixture } from "../dashboard/fixture";
-import { dashboardApp } from "../dashboard/helpers";
+import { createTestApp } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { json } from "../helpers/json";
+import { insertDashboardFixture } from "../services/dashboard/fixture";
 
 /**
  * The API and the dashboard render an order, a signal and a balance with the same SQL fragment
@@ -11,7 +11,7 @@ import { json } from "../helpers/json";
 describe("one rendering per aggregate: the API's JSON is the dashboard's", async () => {
   const database = await createTestDatabase();
   await insertDashboardFixture(database.sql);
-  const { app, close } = dashboardApp(database);
+  const { app, close } = createTestApp(database);
   const state = await json(await app.request("/api/dashboard/state"));
   afterAll(async () => {
     close();

@@ -1,7 +1,7 @@
 import { createApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/client";
-import type { ServiceControl, ServiceStatusSource } from "../../src/domain/service-status";
+import type { ServiceControl, ServiceStatus, ServiceStatusSource } from "../../src/domain/service-status";
 import type { ExchangeClient } from "../../src/exchanges/types";
 import { streamTickets } from "../../src/http/stream-ticket";
 import { monitorEventLoopLag } from "../../src/lib/event-loop-lag";
@@ -10,6 +10,31 @@ import { MetricsRegistry } from "../../src/lib/metrics";
 import { createDashboard } from "../../src/services/dashboard";
 import { createMarketService } from "../../src/services/market";
 import { orderClients } from "../../src/services/order-clients";
+
+/** The API token of test apps that pass `env: { API_TOKEN }`. */
+export const API_TOKEN = "test-api-token-0123456789";
+/** The read-only token of test apps that pass `env: { READ_TOKEN }`. */
+export const READ_TOKEN = "test-read-token-0123456789";
+
+/** The Authorization header for a token (API_TOKEN by default). */
+export const bearer = (token: string = API_TOKEN) => ({ Authorization: `Bearer ${token}` });
+
+/** Headers of an authorised JSON request. */
+export const jsonHeaders = (extra: Record<string, string> = {}) => ({
+  ...bearer(),
+  "Content-Type": "application/json",
+  ...extra,
+});
+
+/** Services as a supervisor would report them, without workers. */
+export function fixedServices(statuses: ServiceStatus[] = []): ServiceControl {
+  return {
+    statuses: () => statuses,
+    names: () => statuses.map((s) => s.name),
+    start: () => {},
+    stop: async () => {},
+  };
+}
 
 /** Log lines captured from a test app, parsed. */
 export type CapturedLog = { level: LogLevel; msg: string; [field: string]: unknown }[];

@@ -3,10 +3,10 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { acceptedEncodings } from "../../src/http/dashboard-response";
 import { nativeRoutes } from "../../src/http/native-routes";
 import { createLogger } from "../../src/lib/logger";
-import { insertDashboardFixture } from "../dashboard/fixture";
-import { eventually, fixedServices } from "../dashboard/helpers";
-import { createTestApp } from "../helpers/app";
+import { createTestApp, fixedServices } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
+import { eventually } from "../helpers/eventually";
+import { insertDashboardFixture } from "../services/dashboard/fixture";
 
 const STATE = "/api/dashboard/state";
 

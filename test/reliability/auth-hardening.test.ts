@@ -1,10 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config";
-import { dashboardApp, eventually } from "../dashboard/helpers";
-import { createTestApp } from "../helpers/app";
+import { API_TOKEN, bearer, createTestApp, READ_TOKEN } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
+import { eventually } from "../helpers/eventually";
 import { json } from "../helpers/json";
-import { API_TOKEN, bearer, READ_TOKEN } from "../trading/helpers";
 
 /** Bun's server as Hono sees it in `c.env`, reporting one peer address. */
 const peer = (address: string) => ({ requestIP: () => ({ address, family: "IPv4", port: 40_000 }) });
@@ -105,7 +104,7 @@ describe("/health and /metrics show error messages, never stacks or install path
 
 describe("dashboard streams are capped", async () => {
   const database = await createTestDatabase(3);
-  const { app, dashboard, close } = dashboardApp(database, {
+  const { app, dashboard, close } = createTestApp(database, {
     env: { DASHBOARD_STREAM_MAX: "2", DASHBOARD_STREAM_HEARTBEAT_MS: "60000" },
   });
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });

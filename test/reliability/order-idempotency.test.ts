@@ -2,10 +2,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { writeLiveTrading } from "../../src/db/queries/settings";
 import { createCcxtExchange } from "../../src/exchanges/ccxt/connect";
 import type { CreateOrderRequest, ExchangeClient } from "../../src/exchanges/types";
+import { API_TOKEN, createTestApp, jsonHeaders } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { startFakeCryptocom } from "../helpers/fake-cryptocom";
 import { json } from "../helpers/json";
-import { jsonHeaders, override, testPaperExchange, tradingTestApp } from "../trading/helpers";
+import { override, testPaperExchange } from "../helpers/trading";
 
 /** The paper exchange with every createOrder counted (and optionally delayed). */
 function countingExchange(client: ExchangeClient, delayMs = 0) {
@@ -58,9 +59,9 @@ describe("manual orders: idempotency keys with a body hash", async () => {
   const database = await createTestDatabase();
   const paper = await testPaperExchange(database, { USDT: "100000", BTC: "1" });
   const { counted, calls } = countingExchange(paper, 40);
-  const { app, stop } = tradingTestApp(database, { exchange: counted });
+  const { app, close } = createTestApp(database, { exchange: counted, env: { API_TOKEN } });
   afterAll(async () => {
-    stop();
+    close();
     await paper.close();
     await database.close();
   });
@@ -134,9 +135,9 @@ describe("manual orders: a timeout never hides an order", async () => {
   const database = await createTestDatabase();
   const paper = await testPaperExchange(database, { USDT: "100000", BTC: "1" });
   const { counted, calls } = countingExchange(paper, 1000);
-  const { app, stop } = tradingTestApp(database, { exchange: counted, env: { REQUEST_TIMEOUT_MS: "600" } });
+  const { app, close } = createTestApp(database, { exchange: counted, env: { API_TOKEN, REQUEST_TIMEOUT_MS: "600" } });
   afterAll(async () => {
-    stop();
+    close();
     await paper.close();
     await database.close();
   });
@@ -185,10 +186,10 @@ describe("manual orders through the ccxt adapter, counted at the fake exchange",
     historySettleMs: 0,
   });
   const paper = await testPaperExchange(database);
-  const { app, stop } = tradingTestApp(database, { exchange: live, paperExchange: paper });
+  const { app, close } = createTestApp(database, { exchange: live, paperExchange: paper, env: { API_TOKEN } });
   await writeLiveTrading(database.db, true);
   afterAll(async () => {
-    stop();
+    close();
     await live.close();
     await paper.close();
     fake.stop();
