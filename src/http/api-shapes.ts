@@ -100,6 +100,7 @@ export const marketShape = z
 
 /** A watchlist item: what is watched, traded, and how much. */
 export const watchlistItemShape = z.looseObject({
+  id: z.number().int(),
   symbol: z.string(),
   alert_enabled: z.boolean().meta({ description: "either side's alerts on" }),
   buy_alert_enabled: z.boolean(),

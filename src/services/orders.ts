@@ -1,6 +1,7 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import {
+  countOrders,
   findOrderByExchangeId,
   type HistoryFilter,
   listOpenOrders,
@@ -32,6 +33,11 @@ export function openOrders(database: Database, filter: { symbol?: string; limit:
 /** A keyset page of the mirror's order history, newest first. */
 export function orderHistory(database: Database, filter: HistoryFilter): Promise<OrderPage> {
   return listOrderHistory(database.sql, filter);
+}
+
+/** How many orders the history holds. */
+export function orderCount(database: Database): Promise<number> {
+  return countOrders(database.sql);
 }
 
 /**

@@ -9,9 +9,11 @@ import {
   listWatchlist,
   type MarketDataRow,
   softDeleteWatchlistItem,
+  updateAllWatchlistItems,
   updateWatchlistItem,
   type WatchlistFields,
   type WatchlistRow,
+  watchlistSymbolById,
 } from "../db/queries/watchlist";
 import { CodedError, Conflict, NotFound } from "../domain/errors";
 import { DEFAULT_PRESET, type StrategyRules } from "../domain/strategy";
@@ -23,6 +25,7 @@ export type { WatchlistFields };
 /** A watchlist item as the API shows it, with its effective rules and latest market data (and strategy state). */
 export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | null, rules: StrategyRules) {
   return {
+    id: item.id,
     symbol: item.symbol,
     alert_enabled: item.alertEnabled,
     buy_alert_enabled: alertSides(item).buy,
@@ -112,6 +115,29 @@ export async function changeWatchlistItem(
   if (!item) throw notWatched(symbol);
   await notifyChange(database.sql, "watchlist");
   return getWatchlistItem(database, symbol);
+}
+
+/** The symbol of the live item with this id; NotFound when there is none. */
+export async function watchlistSymbolOf(database: Database, id: number): Promise<string> {
+  const symbol = await watchlistSymbolById(database.db, id);
+  if (!symbol) throw new NotFound(`no watchlist item with id ${id}`);
+  return symbol;
+}
+
+/** Which switches a change of every item may set: alerts and trading, nothing strategy-related. */
+export type SwitchFields = Pick<
+  WatchlistFields,
+  "alertEnabled" | "buyAlertEnabled" | "sellAlertEnabled" | "tradeEnabled"
+>;
+
+/** Sets alert and trading switches on every live item at once; returns how many items changed and how many there are. */
+export async function switchAllWatchlistItems(
+  database: Database,
+  fields: SwitchFields,
+): Promise<{ updated: number; total: number }> {
+  const updated = await updateAllWatchlistItems(database.db, fields);
+  if (updated > 0) await notifyChange(database.sql, "watchlist");
+  return { updated, total: await countWatchlist(database.db) };
 }
 
 /** Soft-deletes a live item; NotFound when the symbol is not watched. */

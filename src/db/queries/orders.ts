@@ -78,6 +78,8 @@ export interface HistoryFilter {
   side?: OrderSide;
   /** Continue after this position (exclusive). */
   after?: KeysetPosition;
+  /** Rows to skip first (the replaced frontend's paging: it costs a scan of the skipped rows, bound it). */
+  offset?: number;
   limit: number;
 }
 
@@ -87,7 +89,7 @@ export interface HistoryFilter {
  */
 export async function listOrderHistory(
   sql: Queryable,
-  { symbol, status, side, after, limit }: HistoryFilter,
+  { symbol, status, side, after, offset, limit }: HistoryFilter,
 ): Promise<OrderPage> {
   const rows = await sql<OrderRow[]>`
     select ${columns(sql)} from exchange_orders t
@@ -97,9 +99,15 @@ export async function listOrderHistory(
       ${side ? sql`and t.side = ${side}` : sql``}
       ${keysetAfter(sql, "t.exchange_create_time", "t.id", after)}
     order by t.exchange_create_time desc nulls last, t.id desc nulls last
-    limit ${limit + 1}`;
+    limit ${limit + 1} ${offset ? sql`offset ${offset}` : sql``}`;
   const { items, next } = keysetPage(rows, limit, toJson);
   return { orders: items, next };
+}
+
+/** How many orders the mirror holds (every status): the size of the history. */
+export async function countOrders(sql: Queryable): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from exchange_orders`;
+  return row?.n ?? 0;
 }
 
 /** The order with this client order id, or null. */

@@ -128,6 +128,25 @@ export async function softDeleteWatchlistItem(db: Db, symbol: string, at: Date):
   return rows.length > 0;
 }
 
+/** The symbol of the live item with this id, or null. */
+export async function watchlistSymbolById(db: Db, id: number): Promise<string | null> {
+  const [row] = await db
+    .select({ symbol: watchlistItems.symbol })
+    .from(watchlistItems)
+    .where(and(eq(watchlistItems.id, id), isNull(watchlistItems.deletedAt)));
+  return row?.symbol ?? null;
+}
+
+/** Changes every live item (the alert switches resolved as for one item); returns how many changed. */
+export async function updateAllWatchlistItems(db: Db, fields: WatchlistFields): Promise<number> {
+  const rows = await db
+    .update(watchlistItems)
+    .set(alertColumns(fields))
+    .where(live())
+    .returning({ id: watchlistItems.id });
+  return rows.length;
+}
+
 /** A live item without its market data, or null. */
 export async function findWatchlistRow(db: Db, symbol: string): Promise<WatchlistRow | null> {
   const [row] = await db.select().from(watchlistItems).where(live(symbol));

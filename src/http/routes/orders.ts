@@ -63,6 +63,10 @@ export const clientOidParam = z.strictObject({
   id: z.string().regex(IDEMPOTENCY_KEY, "must be a client order id: 1–36 letters, digits, '-' or '_'"),
 });
 
+/** The client order id of a manual order: the Idempotency-Key as is, else a fresh one. */
+export const manualClientOid = (idempotencyKey: string | undefined) =>
+  idempotencyKey ?? `api-${crypto.randomUUID().replaceAll("-", "")}`;
+
 /** Orders: open and history lists (keyset pages), manual orders (idempotent), cancel. */
 export function ordersRoutes({ database, clients, config }: Pick<AppDeps, "database" | "clients" | "config">) {
   // Without clients (no exchange configured) placing and cancelling answer 503.
@@ -85,7 +89,7 @@ export function ordersRoutes({ database, clients, config }: Pick<AppDeps, "datab
     .post("/", validate("header", orderHeaders), requireJson(), validate("json", orderBody), async (c) => {
       const body = c.req.valid("json");
       // The key is the client order id as is, so a retried request can never place a second order.
-      const clientOid = c.req.valid("header")["idempotency-key"] ?? `api-${crypto.randomUUID().replaceAll("-", "")}`;
+      const clientOid = manualClientOid(c.req.valid("header")["idempotency-key"]);
       // Every answer from here on, errors and timeouts included, names the order a client can look up.
       c.header("Client-Order-Id", clientOid);
       const outcome = await placeManualOrder(database, clients, { ...body, clientOid }, limits);

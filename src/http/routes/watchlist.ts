@@ -37,7 +37,8 @@ export const updateBody = settableSchema.refine(
 );
 export const symbolParam = z.strictObject({ symbol: symbolField });
 
-function toFields(body: Settable): WatchlistFields {
+/** A validated body as the service's fields. */
+export function toFields(body: Settable): WatchlistFields {
   return {
     alertEnabled: body.alert_enabled,
     buyAlertEnabled: body.buy_alert_enabled,
