@@ -27,7 +27,7 @@ describe("/openapi.json", async () => {
 
   // The legacy adapter (LEGACY_API_PREFIX) serves the replaced frontend's contract, not ATP's: `{"detail"}` errors,
   // JSON numbers, x-api-key. Its reference is that frontend's src/lib/api.ts and README "Using the existing
-  // frontend"; test/legacy/ drives each of its routes. ATP's document describes ATP's API only.
+  // frontend"; test/http/legacy/ drives each of its routes. ATP's document describes ATP's API only.
   const legacyPrefix = `${config.LEGACY_API_PREFIX}/`;
   const isLegacy = (path: string) => path.startsWith(legacyPrefix);
 

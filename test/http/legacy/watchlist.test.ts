@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { createTestApp } from "../helpers/app";
-import { createTestDatabase } from "../helpers/cluster";
-import { json } from "../helpers/json";
+import { createTestApp } from "../../helpers/app";
+import { createTestDatabase } from "../../helpers/cluster";
+import { json } from "../../helpers/json";
 
 const KEY = "legacy-key-0123456789";
 const CLIENT = { "Content-Type": "application/json", "x-api-key": KEY };

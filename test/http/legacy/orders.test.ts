@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { insertDashboardFixture } from "../dashboard/fixture";
-import { createTestApp } from "../helpers/app";
-import { createTestDatabase } from "../helpers/cluster";
-import { json } from "../helpers/json";
-import { testPaperExchange } from "../trading/helpers";
+import { createTestApp } from "../../helpers/app";
+import { createTestDatabase } from "../../helpers/cluster";
+import { json } from "../../helpers/json";
+import { testPaperExchange } from "../../helpers/trading";
+import { insertDashboardFixture } from "../../services/dashboard/fixture";
 
 const KEY = "legacy-key-0123456789";
 const CLIENT = { "Content-Type": "application/json", "x-api-key": KEY };

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { nativeRoutes } from "../../src/http/native-routes";
-import { createLogger } from "../../src/lib/logger";
-import { createTestApp, fixedServices } from "../helpers/app";
-import { createTestDatabase } from "../helpers/cluster";
-import { json } from "../helpers/json";
-import { insertDashboardFixture } from "../services/dashboard/fixture";
+import { nativeRoutes } from "../../../src/http/native-routes";
+import { createLogger } from "../../../src/lib/logger";
+import { createTestApp, fixedServices } from "../../helpers/app";
+import { createTestDatabase } from "../../helpers/cluster";
+import { json } from "../../helpers/json";
+import { insertDashboardFixture } from "../../services/dashboard/fixture";
 
 const STATE = "/legacy/api/dashboard/state";
 const CLIENT = { "Content-Type": "application/json", "x-api-key": "demo-key" };

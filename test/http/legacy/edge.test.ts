@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { ConfigError } from "../../src/config";
-import { createTestApp, testConfig } from "../helpers/app";
-import { createTestDatabase } from "../helpers/cluster";
-import { json } from "../helpers/json";
+import { ConfigError } from "../../../src/config";
+import { createTestApp, testConfig } from "../../helpers/app";
+import { createTestDatabase } from "../../helpers/cluster";
+import { json } from "../../helpers/json";
 
 const KEY = "legacy-key-0123456789";
 const READ = "legacy-read-0123456789";
