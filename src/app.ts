@@ -6,10 +6,12 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timeout } from "hono/timeout";
 import type { AppDeps, AppEnv } from "./http/context";
+import { API_OPERATIONS } from "./http/docs";
 import { ApiError, handleError, notFound } from "./http/errors";
 import { apiAuth } from "./http/middleware/auth";
 import { authFailures } from "./http/middleware/auth-failures";
 import { legacyErrors } from "./http/middleware/legacy-errors";
+import { declaredInput } from "./http/middleware/declared-input";
 import { noStoreJson } from "./http/middleware/no-store";
 import { requestLog } from "./http/middleware/request-log";
 import { consoleRoutes } from "./http/routes/console";
@@ -79,6 +81,7 @@ export function createApp(deps: AppDeps) {
         readPosts: new Set([STREAM_TICKET_PATH]),
       }),
     )
+    .use(declaredInput(API_OPERATIONS))
     .route("/", systemRoutes(deps))
     .route("/", consoleRoutes())
     .route("/metrics", metricsRoutes(deps))

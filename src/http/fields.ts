@@ -32,8 +32,22 @@ export function decimalField({
 export const percentField = (max: number, positive = false) =>
   decimalField({ integerDigits: 4, decimals: 4, max, positive });
 
+/** Decimal digits only, no sign, no leading zero: `2`, never `" 2"`, `+2`, `0x2`, `2e0` or `02`. */
+const CANONICAL_INTEGER = /^(0|[1-9]\d{0,15})$/;
+
+/** A whole number written in digits only (a path or query part), min … max. */
+export const digitsField = (min: number, max: number) =>
+  z
+    .string()
+    .regex(CANONICAL_INTEGER, "must be a whole number in digits only")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** A numeric row id in a path: 1 … 2^53 − 1, digits only. */
+export const idField = digitsField(1, Number.MAX_SAFE_INTEGER);
+
 /** `limit` of a list: 1 … max, default given. */
-export const limitField = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+export const limitField = (fallback: number, max: number) => digitsField(1, max).default(fallback);
 
 /** A boolean query parameter: `true` or `false`. */
 export const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");

@@ -98,7 +98,10 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
     };
     return {
       GET: (request: Request, server: Server): Response | Promise<Response> => {
-        if (readToken || (cors && request.headers.has("origin"))) return fallback(request, server);
+        // A query string is Hono's to refuse (the route declares no parameters), as on every other route.
+        if (readToken || (cors && request.headers.has("origin")) || request.url.includes("?")) {
+          return fallback(request, server);
+        }
         const start = performance.now();
         const snapshot = dashboard.peek();
         return snapshot

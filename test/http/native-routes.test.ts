@@ -7,6 +7,7 @@ import { createTestApp, fixedServices } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { eventually } from "../helpers/eventually";
 import { insertDashboardFixture } from "../services/dashboard/fixture";
+import { json } from "../helpers/json";
 
 const STATE = "/api/dashboard/state";
 
@@ -139,6 +140,12 @@ describe("GET /api/dashboard/state through Bun's router", async () => {
     const res = await fetch(s.url(STATE), { method: "POST" });
     expect(res.status).toBe(403);
     await res.arrayBuffer();
+  });
+
+  test("a query string falls through to the Hono app, which refuses an unknown parameter as on every route", async () => {
+    const res = await fetch(`${s.url(STATE)}?unknown=1`);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.details).toEqual([{ path: "unknown", message: "unknown query parameter" }]);
   });
 });
 

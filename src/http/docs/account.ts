@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { dashboardShape, portfolioShape, serviceShape, snapshotShape, tradingModeShape } from "../api-shapes";
 import type { OperationDoc } from "../openapi";
+import * as dashboard from "../routes/dashboard";
 import * as portfolio from "../routes/portfolio";
 import * as trading from "../routes/trading";
 
@@ -85,7 +86,7 @@ export const accountOperations: OperationDoc[] = [
     access: "read",
     summary: "Server-Sent Events: a `state` event (id = ETag) with the dashboard body on each change",
     description: "Accepts `?ticket=` from POST /api/dashboard/stream-ticket instead of the Authorization header.",
-    query: z.object({ ticket: z.string().optional().meta({ description: "a stream ticket, valid for a minute" }) }),
+    query: dashboard.streamQuery,
     responses: { 200: { description: "The event stream", contentType: "text/event-stream", schema: z.string() } },
   },
   {

@@ -1,13 +1,24 @@
 import { streamSSE } from "hono/streaming";
+import { z } from "zod";
 import type { DashboardSnapshot } from "../../services/dashboard";
 import { followDashboard } from "../../services/dashboard/stream";
 import { type AppDeps, createRouter } from "../context";
 import { dashboardResponder } from "../dashboard-response";
 import { ApiError } from "../errors";
+import { validate } from "../validation";
 
 /** The path a stream ticket opens, and the POST that trades a read token for one (so it counts as a read). */
 export const STREAM_PATH = "/api/dashboard/stream";
 export const STREAM_TICKET_PATH = "/api/dashboard/stream-ticket";
+
+/** `?ticket=` as POST /stream-ticket issues it: `<expiry ms>.<nonce>.<signature>` (base64url parts). */
+export const streamQuery = z.strictObject({
+  ticket: z
+    .string()
+    .regex(/^\d{1,16}\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/, "must be a ticket from POST /stream-ticket")
+    .optional()
+    .meta({ description: "a stream ticket, valid for a minute" }),
+});
 
 /** Bun's server, as Hono's Bun adapter passes it in `c.env`. */
 interface ConnectionTimeouts {
@@ -60,7 +71,7 @@ export function dashboardRoutes({
       });
     })
     .get("/state", async (c) => respond(await dashboard.current(), c.req.raw.headers))
-    .get("/stream", (c) => {
+    .get("/stream", validate("query", streamQuery), (c) => {
       // An open stream is quiet between heartbeats; Bun's idle timeout (10 s) must not cut it.
       if (openStreams >= config.DASHBOARD_STREAM_MAX) throw new StreamsFull(config.DASHBOARD_STREAM_MAX);
       openStreams++;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { addLoan, changeLoan, getLoan, getLoans, type LoanFields, removeLoan } from "../../services/loans";
 import { type AppDeps, createRouter } from "../context";
-import { booleanQuery, decimalField, percentField } from "../fields";
+import { booleanQuery, decimalField, idField, percentField } from "../fields";
 import { requireJson } from "../middleware/require-json";
 import { validate } from "../validation";
 
@@ -21,7 +21,7 @@ export const updateBody = settableSchema.refine(
   (body) => Object.keys(body).length > 0,
   "give at least one field to change",
 );
-export const idParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+export const idParam = z.strictObject({ id: idField });
 export const listQuery = z.strictObject({ active: booleanQuery.optional() });
 
 function toFields(body: z.infer<typeof settableSchema>): LoanFields {
