@@ -76,7 +76,7 @@ describe("GET /api/market/:symbol/candles", async () => {
       ["/api/market/BTC_USDT/candles?limit=0", "limit"],
       ["/api/market/BTC_USDT/candles?limit=1001", "limit"],
       ["/api/market/BTC_USDT/candles?limit=ten", "limit"],
-      ["/api/market/BTC_USDT/candles?other=1", "(root)"],
+      ["/api/market/BTC_USDT/candles?other=1", "other"],
       ["/api/market/btc-usdt/candles", "symbol"],
     ];
     for (const [path, field] of cases) {
