@@ -6,8 +6,8 @@ import { createLogger } from "../../src/lib/logger";
 import { createTestApp, fixedServices } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { eventually } from "../helpers/eventually";
-import { insertDashboardFixture } from "../services/dashboard/fixture";
 import { json } from "../helpers/json";
+import { insertDashboardFixture } from "../services/dashboard/fixture";
 
 const STATE = "/api/dashboard/state";
 

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { API_OPERATIONS } from "../../src/http/docs";
 import type { OperationDoc } from "../../src/http/openapi";
 import { unstorableText } from "../../src/http/validation";
+import { API_TOKEN, bearer, createTestApp, jsonHeaders } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { json } from "../helpers/json";
-import { API_TOKEN, bearer, createTestApp, jsonHeaders } from "../helpers/app";
 import { testPaperExchange } from "../helpers/trading";
 
 /**
