@@ -31,20 +31,20 @@ async function main(): Promise<void> {
     applicationName: `atp-${process.pid}-main`,
   });
   const lag = monitorEventLoopLag();
-  let invalidateDashboard = () => {};
+  let invalidateDashboard = (_topic?: string) => {};
   const services = new Supervisor({
     definitions: [...SERVICE_DEFINITIONS],
     config,
     databaseUrl: location.url,
     log,
-    onStateChange: () => invalidateDashboard(),
+    onStateChange: () => invalidateDashboard("services"),
   });
   const dashboard = createDashboard({ config, sql: database.sql, services, log });
-  invalidateDashboard = () => dashboard.invalidate();
-  // One LISTEN connection: a change committed by any process (workers, other replicas) invalidates the dashboard,
-  // and so does every (re)subscription, as notifications may have been missed while disconnected.
+  invalidateDashboard = (topic) => dashboard.invalidate(topic);
+  // One LISTEN connection: a change committed by any process (workers, other replicas) invalidates the parts its
+  // topic names, and every (re)subscription all of them, as notifications may have been missed while disconnected.
   let closing = false;
-  void listenForChanges(database.sql, invalidateDashboard, invalidateDashboard).catch((error: Error) => {
+  void listenForChanges(database.sql, invalidateDashboard, () => invalidateDashboard()).catch((error: Error) => {
     if (!closing) log.error("LISTEN failed; the dashboard is refreshed by age only", { error: error.message });
   });
   // Manual orders: the account's exchange and its paper twin, created in the background so the server is ready at once.

@@ -99,6 +99,12 @@ function writeDashboard(out: Exposition, s: DashboardCacheStats): void {
       s.dashboard_partial_builds,
     )
     .single(
+      "atp_dashboard_part_reads_total",
+      "counter",
+      "Dashboard parts read from the database; a change re-reads only the parts its topic names.",
+      s.dashboard_part_reads,
+    )
+    .single(
       "atp_dashboard_last_build_duration_seconds",
       "gauge",
       "Time the latest dashboard build took.",

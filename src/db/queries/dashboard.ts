@@ -1,4 +1,5 @@
 import { OPEN_ORDER_STATUSES } from "../../domain/orders";
+import type { ChangeTopic } from "../changes";
 import type { Sql } from "../client";
 import { balanceFields } from "./exchange-balances";
 import { orderFields } from "./orders";
@@ -20,6 +21,24 @@ export const DASHBOARD_PARTS = [
   "bot_status",
 ] as const;
 export type DashboardPartName = (typeof DASHBOARD_PARTS)[number];
+
+/**
+ * The parts each change topic can alter: a notification re-reads only these (the others keep their values).
+ * A new part lists itself under every topic whose writes it reads; an unknown topic re-reads everything.
+ */
+export const PARTS_BY_TOPIC: Record<ChangeTopic, readonly DashboardPartName[]> = {
+  balances: ["portfolio", "balances"],
+  portfolio: ["portfolio"],
+  loans: ["portfolio"],
+  // exchange_sync commits its service_state counters in the same transaction as the orders.
+  orders: ["open_orders", "executed_orders", "services"],
+  // The watchlist shows each market's newest signal.
+  signals: ["fast_signals", "slow_signals", "watchlist"],
+  watchlist: ["watchlist"],
+  market_data: ["watchlist"],
+  settings: ["bot_status"],
+  services: ["services"],
+};
 
 /** Row limits of the dashboard's lists. */
 export const DASHBOARD_LIMITS = {

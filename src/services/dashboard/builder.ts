@@ -20,7 +20,12 @@ export interface BuiltDashboard {
   errors: PartError[];
   generatedAt: string;
   buildMs: number;
+  /** The parts this build read from the database (all when absent); the others kept the previous build's values. */
+  queried?: DashboardPartName[];
 }
+
+/** Builds the dashboard; with `changed`, only those parts are read again (the others keep their last values). */
+export type DashboardBuild = (changed?: ReadonlySet<DashboardPartName>) => Promise<BuiltDashboard>;
 
 export interface DashboardBuilderOptions {
   sql: Sql;
@@ -82,24 +87,37 @@ const order = (name: DashboardPartName) => DASHBOARD_PARTS.indexOf(name);
 /**
  * Creates the dashboard builder shared by the state route and the stream. Normally one prepared statement
  * builds every part in one round trip; when it fails or runs out of time, each part runs alone under the
- * same budget, so the culprit is named in `errors` and the other parts are still served.
+ * same budget, so the culprit is named in `errors` and the other parts are still served. Given the parts a
+ * change notification named, a build reads only those (one statement over their columns) and keeps the
+ * others' values from the last build that read them; a part that failed is read again next time.
  */
-export function createDashboardBuilder({
-  sql,
-  services,
-  partTimeoutMs,
-  log,
-}: DashboardBuilderOptions): () => Promise<BuiltDashboard> {
+export function createDashboardBuilder({ sql, services, partTimeoutMs, log }: DashboardBuilderOptions): DashboardBuild {
   const parts = dashboardParts(sql, services);
-  const whole = selectJsonColumns(
-    sql,
-    parts.flatMap((p) => p.columns),
-  );
   const alone = new Map(parts.map((p) => [p, selectJsonColumns(sql, p.columns)]));
+  // One statement per set of parts read together (the whole dashboard, or what a change named), made once.
+  const statements = new Map<string, Fragment>();
+  const statementOf = (chosen: DashboardPart[]): Fragment => {
+    const key = chosen.map((p) => p.name).join(",");
+    let statement = statements.get(key);
+    if (!statement) {
+      statement = selectJsonColumns(
+        sql,
+        chosen.flatMap((p) => p.columns),
+      );
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+  /** Each part's values from the last build that read it without an error. */
+  const held = new Map<DashboardPart, (string | null)[]>();
 
-  const runPartsAlone = async (values: Map<DashboardPart, (string | null)[]>, errors: PartError[]) => {
+  const runPartsAlone = async (
+    chosen: DashboardPart[],
+    values: Map<DashboardPart, (string | null)[]>,
+    errors: PartError[],
+  ) => {
     await Promise.all(
-      parts.map(async (p) => {
+      chosen.map(async (p) => {
         try {
           // The query's budget starts once the part has a connection: a part queued behind blocked ones
           // (a small pool) must not be reported as the one that timed out. The wait has its own bound.
@@ -116,33 +134,39 @@ export function createDashboardBuilder({
     );
   };
 
-  return async function buildDashboard(): Promise<BuiltDashboard> {
+  return async function buildDashboard(changed?: ReadonlySet<DashboardPartName>): Promise<BuiltDashboard> {
     const started = performance.now();
     const generatedAt = new Date().toISOString();
     const values = new Map<DashboardPart, (string | null)[]>();
     const errors: PartError[] = [];
-    try {
-      const row = await withinBudget(sql, whole, partTimeoutMs);
-      let column = 0;
-      for (const p of parts) {
-        values.set(p, row.slice(column, column + p.columns.length));
-        column += p.columns.length;
+    const chosen = changed ? parts.filter((p) => changed.has(p.name) || !held.has(p)) : parts;
+    if (chosen.length > 0) {
+      try {
+        const row = await withinBudget(sql, statementOf(chosen), partTimeoutMs);
+        let column = 0;
+        for (const p of chosen) {
+          values.set(p, row.slice(column, column + p.columns.length));
+          column += p.columns.length;
+        }
+      } catch (error) {
+        log.warn("dashboard statement failed; building its parts one by one", {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        await runPartsAlone(chosen, values, errors);
       }
-    } catch (error) {
-      log.warn("dashboard statement failed; building its parts one by one", {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      await runPartsAlone(values, errors);
     }
 
     const members: Member[] = [];
     for (const p of parts) {
-      const partValues = values.get(p);
+      const partValues = values.get(p) ?? (chosen.includes(p) ? undefined : held.get(p));
       try {
         members.push(...(partValues ? p.render(partValues) : p.fallback()));
+        if (partValues) held.set(p, partValues);
+        else held.delete(p);
       } catch (error) {
         errors.push({ part: p.name, message: error instanceof Error ? error.message : String(error) });
         members.push(...p.fallback());
+        held.delete(p);
       }
     }
     errors.sort((a, b) => order(a.part) - order(b.part));
@@ -158,6 +182,7 @@ export function createDashboardBuilder({
       errors,
       generatedAt,
       buildMs: performance.now() - started,
+      queried: chosen.map((p) => p.name),
     };
   };
 }

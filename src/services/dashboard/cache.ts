@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
+import { DASHBOARD_PARTS, type DashboardPartName, PARTS_BY_TOPIC } from "../../db/queries/dashboard";
 import type { Logger } from "../../lib/logger";
-import type { BuiltDashboard } from "./builder";
+import type { BuiltDashboard, DashboardBuild } from "./builder";
 import { type EncodedBody, encodeBody } from "./encodings";
 
 /** A built dashboard as the cache holds it. */
@@ -16,7 +17,8 @@ export interface DashboardSnapshot extends BuiltDashboard {
 }
 
 export interface DashboardCacheOptions {
-  build: () => Promise<BuiltDashboard>;
+  /** Builds the dashboard: every part, or only the parts named (the changed ones). */
+  build: DashboardBuild;
   /** false: build on every request (benchmarks, debugging). */
   enabled: boolean;
   /** How long after a change (or after maxAgeMs) the previous body may still be served while a rebuild runs. */
@@ -44,6 +46,8 @@ export type DashboardCacheStats = {
   dashboard_cache_hit_ratio: number;
   dashboard_builds: number;
   dashboard_partial_builds: number;
+  /** Parts read from the database, over every build (a change re-reads only the parts it names). */
+  dashboard_part_reads: number;
   dashboard_last_build_ms: number;
   dashboard_stream_clients: number;
 };
@@ -67,7 +71,9 @@ export class DashboardCache {
   private lastEmittedEtag?: string;
   private refreshTimer?: Timer;
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
-  private readonly counts = { hits: 0, stale: 0, misses: 0, builds: 0, partial: 0, lastBuildMs: 0 };
+  /** Parts changed since the last build began ("all": an unnamed change, a failed build, or none yet). */
+  private dirty: Set<DashboardPartName> | "all" = "all";
+  private readonly counts = { hits: 0, stale: 0, misses: 0, builds: 0, partial: 0, partReads: 0, lastBuildMs: 0 };
   private endStreams!: () => void;
   /** Settles when close() is called: open streams end then. */
   readonly closing = new Promise<void>((resolve) => {
@@ -131,8 +137,17 @@ export class DashboardCache {
     return undefined;
   }
 
-  /** Marks the dashboard changed (a change notification arrived): the next answers rebuild it. */
-  invalidate(): void {
+  /**
+   * Marks the dashboard changed (a change notification arrived): the next answers rebuild it. `topic`, the
+   * notification's payload, names what changed: the rebuild reads only the parts it can alter (all without one).
+   */
+  invalidate(topic?: string): void {
+    const parts =
+      topic !== undefined && Object.hasOwn(PARTS_BY_TOPIC, topic)
+        ? PARTS_BY_TOPIC[topic as keyof typeof PARTS_BY_TOPIC]
+        : undefined;
+    if (!parts) this.dirty = "all";
+    else if (this.dirty !== "all") for (const part of parts) this.dirty.add(part);
     const now = this.now();
     if (this.latest && this.latest.staleSince === undefined) this.latest.staleSince = now;
     if (this.building && this.building.staleSince === undefined) this.building.staleSince = now;
@@ -149,7 +164,7 @@ export class DashboardCache {
 
   /** Counters for /metrics. */
   stats(): DashboardCacheStats {
-    const { hits, stale, misses, builds, partial, lastBuildMs } = this.counts;
+    const { hits, stale, misses, builds, partial, partReads, lastBuildMs } = this.counts;
     const served = hits + stale + misses;
     return {
       dashboard_cache_hits: hits,
@@ -158,6 +173,7 @@ export class DashboardCache {
       dashboard_cache_hit_ratio: served === 0 ? 0 : Math.round(((hits + stale) / served) * 10_000) / 10_000,
       dashboard_builds: builds,
       dashboard_partial_builds: partial,
+      dashboard_part_reads: partReads,
       dashboard_last_build_ms: Math.round(lastBuildMs * 100) / 100,
       dashboard_stream_clients: this.listeners.size,
     };
@@ -179,8 +195,16 @@ export class DashboardCache {
     const marker: { staleSince?: number } = {};
     this.building = marker;
     const builtAt = this.now();
+    // Only what changed is read again while the held snapshot is complete and within its max age; past it
+    // (which catches a change nothing announced) and with the cache off, every part is.
+    const held = this.latest;
+    const dirty = this.dirty;
+    const changed =
+      this.lru && dirty !== "all" && held && !held.partial && builtAt < held.expiresAt ? dirty : undefined;
+    this.dirty = new Set();
     try {
-      const built = await this.o.build().catch((error: Error) => {
+      const built = await this.o.build(changed).catch((error: Error) => {
+        this.dirty = "all";
         this.o.log.error("dashboard build failed", { error: error.message, stack: error.stack });
         throw error;
       });
@@ -202,6 +226,7 @@ export class DashboardCache {
       this.latest = snapshot;
       this.counts.builds++;
       this.counts.lastBuildMs = built.buildMs;
+      this.counts.partReads += built.queried?.length ?? DASHBOARD_PARTS.length;
       if (built.partial) this.counts.partial++;
       if (snapshot.etag !== this.lastEmittedEtag) {
         this.lastEmittedEtag = snapshot.etag;
