@@ -3,9 +3,9 @@ import { DASHBOARD_PARTS, type DashboardPartName, PARTS_BY_TOPIC } from "../../.
 import { createLogger } from "../../../src/lib/logger";
 import { createDashboardBuilder } from "../../../src/services/dashboard/builder";
 import { DashboardCache } from "../../../src/services/dashboard/cache";
+import { fixedServices } from "../../helpers/app";
 import { createTestDatabase } from "../../helpers/cluster";
 import { insertDashboardFixture } from "./fixture";
-import { fixedServices } from "../../helpers/app";
 
 const quiet = createLogger({ level: "error", write: () => {} });
 
