@@ -54,7 +54,12 @@ describe("bad input on every route: a 4xx, never a 5xx, nothing written", async 
     "/assets/:file file": asset,
     "/docs/assets/:file file": "swagger-ui.css",
     symbol: "BTC_USDT",
+    s: "BTC_USDT",
   };
+  if (config.LEGACY_API_PREFIX) {
+    const { watchlist } = await json(await app.request("/api/watchlist", { headers: bearer() }));
+    PARAMS[`${config.LEGACY_API_PREFIX}/dashboard/:id id`] = String(watchlist[0]?.id);
+  }
   // A valid body for each route that takes one (a route missing here is fuzzed from `{}`).
   const BODIES: Record<string, Record<string, unknown>> = {
     "PUT /api/trading/mode": { live_trading: false },
@@ -129,10 +134,12 @@ describe("bad input on every route: a 4xx, never a 5xx, nothing written", async 
     const cases: Case[] = [];
     const add = (what: string, c: Partial<Case>) => cases.push({ what, method, path, headers, body, ...c });
 
-    add("unknown query parameter", { path: `${path}?unknown=1` });
-    add("unknown query parameter among known ones", {
-      path: `${path}?unknown=1&${propertiesOf(op?.query)[0] ?? "x"}=1`,
-    });
+    // The legacy adapter's routes are outside the registry: the replaced frontend's contract, not ATP's.
+    if (!template.startsWith(legacyPrefix)) add("unknown query parameter", { path: `${path}?unknown=1` });
+    if (op)
+      add("unknown query parameter among known ones", {
+        path: `${path}?unknown=1&${propertiesOf(op?.query)[0] ?? "x"}=1`,
+      });
 
     for (const name of names) {
       const v = encodeURIComponent(good[name] as string);
@@ -200,7 +207,7 @@ describe("bad input on every route: a 4xx, never a 5xx, nothing written", async 
       add("oversized chunked body", { body: chunked(oversized) });
       add("chunked body with an unknown field", { body: chunked(JSON.stringify({ ...base, unknown_field: 1 })) });
       add("chunked malformed body", { body: chunked('{"a": ') });
-    } else if (method !== "GET") {
+    } else if (method !== "GET" && op) {
       add("a body on a route that takes none", {
         headers: jsonHeaders(),
         body: JSON.stringify({ unknown_field: 1 }),

@@ -6,10 +6,8 @@ import type { OperationDoc } from "../openapi";
 
 interface Declared {
   query: ReadonlySet<string>;
-  /** Whether the route takes a body; undefined: not known (the route's own validation decides). */
-  body: boolean | undefined;
+  body: boolean;
 }
-const UNDOCUMENTED: Declared = { query: new Set(), body: undefined };
 
 /** The property names a documented request part may carry (none without a schema). */
 function propertyNames(schema: z.ZodType | undefined): Set<string> {
@@ -35,9 +33,9 @@ export function declaredInput(operations: readonly OperationDoc[]): MiddlewareHa
   return async function declaredInputMiddleware(c, next) {
     const method = c.req.method === "HEAD" ? "GET" : c.req.method;
     const route = matchedRoutes(c).findLast((r) => r.method === method);
-    if (!route) return next();
-    // A registered route outside the registry (the legacy adapter's) declares no query parameter.
-    const rules = declared.get(`${method} ${route.path}`) ?? UNDOCUMENTED;
+    // A route outside the registry (the legacy adapter's) validates its own query with a strict schema.
+    const rules = route ? declared.get(`${method} ${route.path}`) : undefined;
+    if (!rules) return next();
     const url = c.req.url;
     const queryAt = url.indexOf("?");
     if (queryAt !== -1) {
@@ -52,7 +50,7 @@ export function declaredInput(operations: readonly OperationDoc[]): MiddlewareHa
         );
       }
     }
-    if (rules.body === false && method !== "GET" && hasBody(c.req.raw)) {
+    if (!rules.body && method !== "GET" && hasBody(c.req.raw)) {
       throw new ApiError("validation_failed", `${method} ${route?.path} takes no request body`);
     }
     return next();

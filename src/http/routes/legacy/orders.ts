@@ -5,7 +5,7 @@ import { placeManualOrder, placementLimits } from "../../../services/manual-orde
 import { openOrders, orderCount, orderHistory } from "../../../services/orders";
 import { type AppDeps, createRouter } from "../../context";
 import { ApiError } from "../../errors";
-import { symbolField } from "../../fields";
+import { digitsField, limitField, symbolField } from "../../fields";
 import { requireJson } from "../../middleware/require-json";
 import { fieldErrors, validate } from "../../validation";
 import { manualClientOid, orderBody, orderHeaders } from "../orders";
@@ -17,8 +17,8 @@ export const MAX_HISTORY_OFFSET = 10_000;
 const OPEN_ORDERS_LIMIT = 500;
 
 const historyQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(MAX_HISTORY_OFFSET).default(0),
+  limit: limitField(100, 500),
+  offset: digitsField(0, MAX_HISTORY_OFFSET).default(0),
 });
 const quickBody = z.strictObject({
   symbol: symbolField,

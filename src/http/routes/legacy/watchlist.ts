@@ -10,14 +10,14 @@ import {
 } from "../../../services/watchlist";
 import { type AppDeps, createRouter } from "../../context";
 import { ApiError } from "../../errors";
-import { symbolField } from "../../fields";
+import { idField, symbolField } from "../../fields";
 import { requireJson } from "../../middleware/require-json";
 import { validate } from "../../validation";
 import { toFields } from "../watchlist";
 import { exchangeName } from "./exchange";
 import { type LegacyItemBody, legacyItem, legacyItemBody, toAtpFields } from "./watchlist-fields";
 
-const idParam = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const idParam = z.strictObject({ id: idField });
 const symbolParam = z.strictObject({ s: symbolField });
 const alertBody = z.strictObject({
   alert_enabled: z.boolean(),
