@@ -197,6 +197,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({ ...parsed, LOG_FORMAT: logFormat });
 }
 
+/**
+ * The environment record a worker parses with this same loadConfig: the variables the schema reads (nothing else
+ * crosses), with the log format the main thread already decided (a worker has no terminal to look at).
+ */
+export function workerEnvironment(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const picked = CONFIG_VARIABLES.flatMap((name) => {
+    const value = env[name];
+    return value === undefined ? [] : [[name, value] as const];
+  });
+  return { ...Object.fromEntries(picked), LOG_FORMAT: config.LOG_FORMAT };
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });

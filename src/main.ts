@@ -1,6 +1,6 @@
 import type { Server } from "bun";
 import { createApp } from "./app";
-import { type Config, ConfigError, loadConfig } from "./config";
+import { type Config, ConfigError, loadConfig, workerEnvironment } from "./config";
 import { listenForChanges } from "./db/changes";
 import { createDatabase } from "./db/client";
 import { locateDatabase } from "./db/connect";
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   let invalidateDashboard = (_topic?: string) => {};
   const services = new Supervisor({
     definitions: [...SERVICE_DEFINITIONS],
-    config,
+    environment: workerEnvironment(config),
     databaseUrl: location.url,
     log,
     onStateChange: () => invalidateDashboard("services"),

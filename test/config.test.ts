@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ConfigError, loadConfig, SERVICE_NAMES } from "../src/config";
+import { ConfigError, loadConfig, SERVICE_NAMES, workerEnvironment } from "../src/config";
 
 describe("loadConfig", () => {
   test("applies the documented defaults", () => {
@@ -73,5 +73,24 @@ describe("bad configuration at start-up", () => {
     expect(stderr).toContain("PORT:");
     expect(stderr).toContain("LOG_LEVEL:");
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("workerEnvironment", () => {
+  test("a worker parsing it with loadConfig gets the main thread's Config; nothing but config variables crosses", () => {
+    const env = {
+      NODE_ENV: "development",
+      SERVICES: "",
+      EXCHANGE_SYNC_INTERVAL_MS: "750",
+      PAPER_START_BALANCES: "USDT:5,BTC:1",
+      HOME: "/root",
+      AWS_SECRET_ACCESS_KEY: "not-for-workers",
+    };
+    const config = loadConfig(env);
+    const environment = workerEnvironment(config, env);
+    expect(environment.HOME).toBeUndefined();
+    expect(environment.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(environment.LOG_FORMAT).toBe(config.LOG_FORMAT);
+    expect(loadConfig(environment)).toEqual(config);
   });
 });

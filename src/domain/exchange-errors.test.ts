@@ -11,6 +11,7 @@ import {
   OrderRejectedError,
   RateLimitedError,
   reactionTo,
+  retryAfterOf,
   TemporaryExchangeError,
   UnknownOrderError,
 } from "./exchange-errors";
@@ -47,5 +48,13 @@ describe("exchange error taxonomy", () => {
     expect(new UnknownOrderError("x").code).toBe("not_found");
     expect(new RateLimitedError("x").code).toBe("exchange_unavailable");
     expect(new AuthenticationError("secret detail").publicMessage).not.toContain("secret");
+  });
+
+  test("a temporary error may carry a retry-after hint; retryAfterOf reads it, and nothing else has one", () => {
+    expect(retryAfterOf(new RateLimitedError("429", 2500))).toBe(2500);
+    expect(retryAfterOf(new TemporaryExchangeError("503", { retryAfterMs: 60_000 }))).toBe(60_000);
+    expect(retryAfterOf(new RateLimitedError("429"))).toBeUndefined();
+    expect(retryAfterOf(new AuthenticationError("no"))).toBeUndefined();
+    expect(retryAfterOf(new Error("x"))).toBeUndefined();
   });
 });

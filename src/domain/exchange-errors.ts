@@ -46,11 +46,17 @@ export class UnknownOrderError extends OrderRejectedError {
   }
 }
 
-/** Network failure, timeout, 5xx or maintenance: the same call may succeed later. */
+/**
+ * Network failure, timeout, 5xx or maintenance: the same call may succeed later. `retryAfterMs`, when the exchange
+ * said how long to wait (a 429's or 503's Retry-After), is the shortest wait before trying again: every retry
+ * (exchanges/retry.ts, the worker loop) honours it as a floor of its backoff. Read it with `retryAfterOf`.
+ */
 export class TemporaryExchangeError extends ExchangeError {
   override name = "TemporaryExchangeError";
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly retryAfterMs?: number;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, options, "exchange_unavailable");
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   override get publicMessage(): string {
@@ -61,12 +67,8 @@ export class TemporaryExchangeError extends ExchangeError {
 /** The exchange throttled us; wait (at least `retryAfterMs` when known) and retry. */
 export class RateLimitedError extends TemporaryExchangeError {
   override name = "RateLimitedError";
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(message: string, retryAfterMs?: number, options?: { cause?: unknown }) {
+    super(message, { ...options, retryAfterMs });
   }
 }
 
@@ -110,4 +112,9 @@ export function reactionTo(error: unknown): Reaction {
   if (error instanceof TemporaryExchangeError) return "retry";
   if (error instanceof CodedError) return "reject";
   return "retry";
+}
+
+/** The shortest wait before retrying, in ms, when a temporary error carries one; undefined otherwise. */
+export function retryAfterOf(error: unknown): number | undefined {
+  return error instanceof TemporaryExchangeError ? error.retryAfterMs : undefined;
 }

@@ -1,4 +1,4 @@
-import { ExchangeError, ExchangeTimeoutError, RateLimitedError, reactionTo } from "../domain/exchange-errors";
+import { ExchangeError, ExchangeTimeoutError, reactionTo, retryAfterOf } from "../domain/exchange-errors";
 import type { ExchangeClient } from "./types";
 
 /** How exchange calls are bounded and retried. */
@@ -32,12 +32,12 @@ const realEnvironment: RetryEnvironment = { sleep: (ms) => Bun.sleep(ms), random
 /**
  * The wait before retry number `retry` (1-based): "full jitter" — uniform in [0, min(max, base·2^(retry-1))) —
  * which spreads clients that failed together (AWS Architecture Blog, "Exponential Backoff and Jitter").
- * A rate limit's retryAfterMs is a floor, not a suggestion.
+ * A temporary error's retry-after hint (a rate limit's Retry-After) is a floor, not a suggestion.
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number, error?: unknown): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   const jittered = Math.floor(random() * ceiling);
-  const floor = error instanceof RateLimitedError ? (error.retryAfterMs ?? 0) : 0;
+  const floor = retryAfterOf(error) ?? 0;
   return Math.max(jittered, floor);
 }
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import type { Config } from "../config";
 
 /** Supervisor → worker: the first message, everything a worker needs to run. */
 export const initMessage = z.object({
   type: z.literal("init"),
   name: z.string(),
   databaseUrl: z.string(),
-  config: z.record(z.string(), z.unknown()),
+  /** The environment record the supervisor's config was parsed from: the worker parses it with the same loadConfig. */
+  environment: z.record(z.string(), z.string()),
   heartbeatMs: z.number().int().positive(),
   leaderPollMs: z.number().int().positive(),
 });
@@ -30,6 +30,6 @@ export const fromWorkerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("stopped") }),
 ]);
 
-export type InitMessage = Omit<z.infer<typeof initMessage>, "config"> & { config: Config };
+export type InitMessage = z.infer<typeof initMessage>;
 export type ToWorkerMessage = z.infer<typeof toWorkerMessage>;
 export type FromWorkerMessage = z.infer<typeof fromWorkerMessage>;

@@ -1,9 +1,13 @@
-import type { Config, ServiceName } from "../config";
+/**
+ * The Worker glue of a background service: the protocol with the supervisor (init, stop, heartbeats, states,
+ * runs), the worker's own config and pool, leadership, and clean-up. The loop itself is in loop.ts.
+ */
+import { type Config, loadConfig, type ServiceName } from "../config";
 import { createDatabase, type Database } from "../db/client";
 import { recordServiceRun } from "../db/queries/service-state";
-import { reactionTo } from "../domain/exchange-errors";
 import { createLogger, type Logger } from "../lib/logger";
 import { Leadership } from "./leadership";
+import { WorkerLoop } from "./loop";
 import { type FromWorkerMessage, type InitMessage, toWorkerMessage } from "./protocol";
 
 declare const self: Worker;
@@ -26,15 +30,13 @@ export interface WorkerDefinition {
   setup(context: WorkerContext): Promise<{ runOnce(): Promise<unknown>; close?(): Promise<void> }>;
 }
 
-// After consecutive failed cycles the interval doubles, up to this factor.
-const MAX_BACKOFF_FACTOR = 32;
-
 /**
- * Runs a service inside a Bun Worker: waits for `init`, opens its own pool, waits the start delay,
- * then runs one cycle per interval while it holds the service's leadership; stops cooperatively.
+ * Runs a service inside a Bun Worker: waits for `init`, parses its environment into the worker's Config, opens its
+ * own pool and runs the service's WorkerLoop; a `stop` message ends the loop cooperatively.
  */
 export function runWorker(definition: WorkerDefinition): void {
   let stopRequested = false;
+  let loop: WorkerLoop | undefined;
   const wakers = new Set<() => void>();
   const post = (message: FromWorkerMessage) => self.postMessage(message);
 
@@ -54,7 +56,7 @@ export function runWorker(definition: WorkerDefinition): void {
   self.onmessage = (event: MessageEvent) => {
     const message = toWorkerMessage.parse(event.data);
     if (message.type === "init") {
-      void run(message as InitMessage).catch((error) => {
+      void run(message).catch((error) => {
         // Escalate: the supervisor sees the worker crash and restarts it with backoff.
         setTimeout(() => {
           throw error;
@@ -62,12 +64,13 @@ export function runWorker(definition: WorkerDefinition): void {
       });
     } else {
       stopRequested = true;
+      loop?.stop();
       for (const wake of [...wakers]) wake();
     }
   };
 
   async function run(init: InitMessage): Promise<void> {
-    const { config } = init;
+    const config = loadConfig(init.environment);
     const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT }).child({
       service: definition.name,
     });
@@ -89,42 +92,34 @@ export function runWorker(definition: WorkerDefinition): void {
       stopping: () => stopRequested,
     };
     let service: Awaited<ReturnType<WorkerDefinition["setup"]>> | undefined;
-    let leading: boolean | undefined;
-    let failures = 0;
 
-    await sleep(definition.startDelayMs(config));
-    while (!stopRequested) {
-      const leads = await leadership.check();
-      if (leads !== leading) {
-        leading = leads;
-        post({ type: "state", state: leads ? "running" : "standby" });
-        log.info(leads ? "leading: running" : "another process leads: standby");
-      }
-      if (!leads) {
-        await sleep(init.leaderPollMs);
-        continue;
-      }
-      const startedAt = Date.now();
-      try {
+    loop = new WorkerLoop({
+      intervalMs: definition.intervalMs(config),
+      startDelayMs: definition.startDelayMs(config),
+      leaderPollMs: init.leaderPollMs,
+      leads: () => leadership.check(),
+      cycle: async () => {
         service ??= await definition.setup(context);
         await service.runOnce();
-        failures = 0;
-        post({ type: "run", startedAt, finishedAt: Date.now(), ok: true });
-        await recordServiceRun(database.sql, definition.name, { startedAt, ok: true }).catch(() => {});
-      } catch (error) {
-        failures++;
-        const message = error instanceof Error ? error.message : String(error);
-        log.error("cycle failed", { error, failures });
-        post({ type: "run", startedAt, finishedAt: Date.now(), ok: false, error: message });
-        await recordServiceRun(database.sql, definition.name, { startedAt, ok: false, error: message }).catch(() => {});
-        if (reactionTo(error) === "stop") {
-          log.error("stopping: the error needs a human (started again through the API)", { error: message });
-          post({ type: "failed", reason: message });
-          break;
+      },
+      sleep,
+      onState: (state, reason) => {
+        if (state === "running" || state === "standby") {
+          post({ type: "state", state });
+          log.info(state === "running" ? "leading: running" : "another process leads: standby");
+        } else if (state === "failed") {
+          log.error("stopping: the error needs a human (started again through the API)", { error: reason });
+          post({ type: "failed", reason: reason ?? "failed" });
         }
-      }
-      await sleep(definition.intervalMs(config) * Math.min(2 ** failures, MAX_BACKOFF_FACTOR));
-    }
+      },
+      onCycle: async ({ startedAt, finishedAt, ok, error: message, failures }, error) => {
+        if (!ok) log.error("cycle failed", { error, failures });
+        post({ type: "run", startedAt, finishedAt, ok, error: message });
+        await recordServiceRun(database.sql, definition.name, { startedAt, ok, error: message }).catch(() => {});
+      },
+    });
+    if (stopRequested) loop.stop();
+    await loop.run();
 
     await service?.close?.();
     await leadership.release();

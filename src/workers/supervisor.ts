@@ -1,4 +1,3 @@
-import type { Config } from "../config";
 import type { ServiceLifecycle, ServiceStatus, ServiceStatusSource } from "../domain/service-status";
 import type { Logger } from "../lib/logger";
 import { type FromWorkerMessage, fromWorkerMessage, type InitMessage } from "./protocol";
@@ -11,7 +10,8 @@ export interface ServiceDefinition {
 
 export interface SupervisorOptions {
   definitions: ServiceDefinition[];
-  config: Config;
+  /** The environment record workers parse their Config from (see workerEnvironment in config.ts). */
+  environment: Record<string, string>;
   databaseUrl: string;
   log: Logger;
   /** Restart delay after a crash: base × 2^(crashes − 1), capped, with jitter. */
@@ -56,7 +56,7 @@ export class Supervisor implements ServiceStatusSource {
   private readonly handles = new Map<string, ServiceHandle>();
   private readonly watchdog: Timer;
   private readonly o: Required<
-    Omit<SupervisorOptions, "definitions" | "config" | "databaseUrl" | "log" | "onStateChange">
+    Omit<SupervisorOptions, "definitions" | "environment" | "databaseUrl" | "log" | "onStateChange">
   > &
     SupervisorOptions;
 
@@ -179,7 +179,7 @@ export class Supervisor implements ServiceStatusSource {
       type: "init",
       name: handle.definition.name,
       databaseUrl: this.o.databaseUrl,
-      config: this.o.config,
+      environment: this.o.environment,
       heartbeatMs: this.o.heartbeatMs,
       leaderPollMs: this.o.leaderPollMs,
     };

@@ -39,9 +39,14 @@ export function fixedServices(statuses: ServiceStatus[] = []): ServiceControl {
 /** Log lines captured from a test app, parsed. */
 export type CapturedLog = { level: LogLevel; msg: string; [field: string]: unknown }[];
 
-/** A config for tests: defaults, no services, plus overrides. */
+/** The environment of a test config: defaults, no services, JSON logs, plus overrides. */
+export function testEnvironment(env: Record<string, string> = {}): Record<string, string> {
+  return { NODE_ENV: "test", SERVICES: "", LOG_FORMAT: "json", ...env };
+}
+
+/** A config for tests: loadConfig over testEnvironment(env). */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: "test", SERVICES: "", LOG_FORMAT: "json", ...env });
+  return loadConfig(testEnvironment(env));
 }
 
 /**

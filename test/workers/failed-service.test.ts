@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/lib/logger";
 import { SERVICE_DEFINITIONS } from "../../src/workers/registry";
 import { Supervisor } from "../../src/workers/supervisor";
-import { createTestApp, testConfig } from "../helpers/app";
+import { createTestApp, testEnvironment } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { startFakeCryptocom } from "../helpers/fake-cryptocom";
 import { json } from "../helpers/json";
@@ -15,7 +15,7 @@ describe("a service whose exchange refuses its credentials", async () => {
   const sync = SERVICE_DEFINITIONS.filter((d) => d.name === "exchange_sync");
   const supervisor = new Supervisor({
     definitions: [...sync],
-    config: testConfig({
+    environment: testEnvironment({
       LOG_LEVEL: "error",
       EXCHANGE: "ccxt",
       EXCHANGE_API_KEY: "a-wrong-key",

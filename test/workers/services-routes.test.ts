@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/lib/logger";
 import { Supervisor } from "../../src/workers/supervisor";
-import { createTestApp, testConfig } from "../helpers/app";
+import { createTestApp, testEnvironment } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { json } from "../helpers/json";
 
@@ -13,7 +13,7 @@ describe("services API", async () => {
     definitions: [
       { name: "exchange_sync", workerUrl: new URL("../fixtures/workers/counting.worker.ts", import.meta.url).href },
     ],
-    config: testConfig({ LOG_LEVEL: "warn" }),
+    environment: testEnvironment({ LOG_LEVEL: "warn" }),
     databaseUrl: database.url,
     log: createLogger({ level: "error", write: () => {} }),
     heartbeatMs: 50,

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/lib/logger";
 import { Supervisor } from "../../src/workers/supervisor";
-import { testConfig } from "../helpers/app";
+import { testEnvironment } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 
 const fixture = (file: string) => new URL(`../fixtures/workers/${file}`, import.meta.url).href;
@@ -23,7 +23,7 @@ describe("Supervisor", async () => {
   const supervisor = (definitions: { name: string; workerUrl: string }[], extra = {}) =>
     new Supervisor({
       definitions,
-      config: testConfig({ LOG_LEVEL: "warn" }),
+      environment: testEnvironment({ LOG_LEVEL: "warn" }),
       databaseUrl: database.url,
       log,
       heartbeatMs: 50,
