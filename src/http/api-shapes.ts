@@ -11,6 +11,7 @@ const nullableTime = time.nullable();
 export const orderShape = z.object({
   id: z.number().int(),
   exchange_order_id: z.string(),
+  account: z.string().meta({ description: "the order's account: `paper` or the live exchange's id" }),
   client_oid: z.string().nullable(),
   symbol: z.string(),
   side: z.enum(["BUY", "SELL"]),
@@ -168,6 +169,8 @@ export const serviceShape = z.looseObject({
 export const tradingModeShape = z.object({
   live_trading: z.boolean(),
   mode: z.enum(["LIVE", "DRY_RUN"]),
+  account: z.string().meta({ description: "the account orders go to and positions are shown for: paper or live" }),
+  entries_enabled: z.boolean().meta({ description: "false: new entries paused; protection and exits still run" }),
   exchange: z.string(),
   exchange_live: z.boolean(),
   note: z.string().nullable(),
@@ -194,7 +197,14 @@ export const dashboardShape = z.looseObject({
   watchlist: z.array(watchlistItemShape),
   services: z.array(serviceShape),
   last_sync: nullableTime,
-  bot_status: z.looseObject({ mode: z.string(), live_trading: z.boolean() }),
+  bot_status: z.looseObject({
+    mode: z.enum(["LIVE", "DRY_RUN"]),
+    live_trading: z.boolean(),
+    account: z.string(),
+    exchange: z.string(),
+    entries_enabled: z.boolean(),
+    note: z.string().nullable(),
+  }),
   partial: z.boolean(),
   errors: z.array(z.looseObject({})),
   generated_at: time,

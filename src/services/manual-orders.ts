@@ -115,7 +115,7 @@ async function placeClaimed(database: Database, clients: OrderClients, request: 
     const route = await routeOrder(database, clients);
     const placed = await route.client.createOrder(request);
     if (!sameOrder(placed, request)) throw new IdempotencyConflictError(request.clientOid);
-    const order = await recordOrder(database.sql, placed);
+    const order = await recordOrder(database.sql, route.account, placed);
     await settleOrderRequest(database.sql, request.clientOid, {
       state: "placed",
       exchangeOrderId: placed.exchangeOrderId,

@@ -37,6 +37,12 @@ interface ClientDeps {
   log: Logger;
 }
 
+/** The configured exchange's account name and whether it is live, known from the configuration alone. */
+export function exchangeIdentity(config: Pick<Config, "EXCHANGE" | "EXCHANGE_ID">): { name: string; live: boolean } {
+  const live = config.EXCHANGE === "ccxt";
+  return { name: live ? config.EXCHANGE_ID : "paper", live };
+}
+
 /** The paper twin's configuration: the account's, with EXCHANGE=paper. */
 const paperConfig = (config: Config): Config => ({ ...config, EXCHANGE: "paper" });
 
@@ -52,10 +58,9 @@ export async function createOrderClients(config: Config, deps: ClientDeps): Prom
  * the paper exchange seeds its history or ccxt loads its markets).
  */
 export function deferredOrderClients(config: Config, deps: ClientDeps): OrderClients {
-  const live = config.EXCHANGE === "ccxt";
-  const exchange = deferredExchangeClient({ name: live ? config.EXCHANGE_ID : "paper", live }, () =>
-    createExchangeClient(config, deps),
-  );
+  const identity = exchangeIdentity(config);
+  const live = identity.live;
+  const exchange = deferredExchangeClient(identity, () => createExchangeClient(config, deps));
   const paperExchange = live
     ? deferredExchangeClient({ name: "paper", live: false }, () => createExchangeClient(paperConfig(config), deps))
     : exchange;

@@ -13,7 +13,7 @@ import {
 import { Conflict, NotFound } from "../domain/errors";
 import { InvalidOrderError } from "../domain/exchange-errors";
 import { type OrderClients, requireClients } from "./order-clients";
-import { routeOrder } from "./trading-mode";
+import { clientOfAccount } from "./trading-mode";
 
 /** What placing or cancelling an order returns. */
 export interface OrderOutcome {
@@ -41,7 +41,7 @@ export function orderCount(database: Database): Promise<number> {
 }
 
 /**
- * Cancels an open order of the mirror on the exchange orders are routed to, and records its new state. NotFound
+ * Cancels an open order of the mirror on its own account's exchange, and records its new state. NotFound
  * when the mirror does not know the order; Conflict when it already filled, expired or was rejected.
  */
 export async function cancelOrder(
@@ -52,12 +52,14 @@ export async function cancelOrder(
   const clients = requireClients(available);
   const known = await findOrderByExchangeId(database.sql, exchangeOrderId);
   if (!known) throw new NotFound(`no order with exchange order id ${exchangeOrderId}`);
-  const route = await routeOrder(database, clients);
-  const cancelled = await route.client.cancelOrder(known.exchange_order_id, known.symbol).catch((error: unknown) => {
+  // Cancelled on the order's own account, whatever the mode is now.
+  const client = clientOfAccount(clients, known.account);
+  if (!client) throw new Conflict(`order ${exchangeOrderId} belongs to account ${known.account}, not configured here`);
+  const cancelled = await client.cancelOrder(known.exchange_order_id, known.symbol).catch((error: unknown) => {
     // The order's state forbids the cancel: a conflict with that state, not a bad request.
     throw error instanceof InvalidOrderError ? new Conflict(error.message, { cause: error }) : error;
   });
-  const order = await recordOrder(database.sql, cancelled);
+  const order = await recordOrder(database.sql, known.account, cancelled);
   await notifyChange(database.sql, "orders");
-  return { order, replayed: false, mode: route.live ? "LIVE" : "DRY_RUN", note: route.note };
+  return { order, replayed: false, mode: client.live ? "LIVE" : "DRY_RUN", note: null };
 }

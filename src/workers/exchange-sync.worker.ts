@@ -1,5 +1,5 @@
-import { createExchangeClient } from "../exchanges";
 import { runExchangeSyncCycle } from "../services/exchange-sync";
+import { closeOrderClients, createOrderClients } from "../services/order-clients";
 import { runWorker } from "./runtime";
 
 runWorker({
@@ -7,17 +7,19 @@ runWorker({
   startDelayMs: (config) => config.EXCHANGE_SYNC_START_DELAY_MS,
   intervalMs: (config) => config.EXCHANGE_SYNC_INTERVAL_MS,
   setup: async ({ config, database, log, stopping }) => {
-    const exchange = await createExchangeClient(config, { sql: database.sql, log });
+    // A live account comes with its paper twin: orders placed there are reconciled with it, not with the account.
+    const clients = await createOrderClients(config, { sql: database.sql, log });
     return {
       runOnce: () =>
         runExchangeSyncCycle({
           sql: database.sql,
-          exchange,
+          exchange: clients.exchange,
+          paperTwin: clients.paperExchange,
           log,
           pageSize: config.EXCHANGE_SYNC_PAGE_SIZE,
           stopping,
         }),
-      close: () => exchange.close(),
+      close: () => closeOrderClients(clients),
     };
   },
 });

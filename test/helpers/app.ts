@@ -75,7 +75,13 @@ export function createTestApp(
   const metrics = new MetricsRegistry();
   const lag = monitorEventLoopLag();
   const control = asControl(services);
-  const dashboard = createDashboard({ config, sql: database.sql, services: control, log });
+  const dashboard = createDashboard({
+    config,
+    sql: database.sql,
+    services: control,
+    log,
+    exchange: exchange && { name: exchange.name, live: exchange.live },
+  });
   const app = createApp({
     config,
     log,

@@ -8,8 +8,9 @@ describe("GET/PUT /api/trading/mode", async () => {
   const database = await createTestDatabase();
   const paper = await testPaperExchange(database);
   const fakeLive = override(paper, { name: "fake-live", live: true });
-  const onPaper = createTestApp(database, { exchange: paper, env: { API_TOKEN, READ_TOKEN } });
-  const onLive = createTestApp(database, { exchange: fakeLive, paperExchange: paper, env: { API_TOKEN } });
+  const fresh = { DASHBOARD_STALE_MS: "0", DASHBOARD_MIN_REBUILD_MS: "0" };
+  const onPaper = createTestApp(database, { exchange: paper, env: { API_TOKEN, READ_TOKEN, ...fresh } });
+  const onLive = createTestApp(database, { exchange: fakeLive, paperExchange: paper, env: { API_TOKEN, ...fresh } });
   const noToken = createTestApp(database, { exchange: fakeLive, paperExchange: paper, env: { API_TOKEN: "" } });
   afterAll(async () => {
     for (const a of [onPaper, onLive, noToken]) a.close();
@@ -25,6 +26,8 @@ describe("GET/PUT /api/trading/mode", async () => {
     expect(await json(await onLive.app.request("/api/trading/mode"))).toEqual({
       live_trading: false,
       mode: "DRY_RUN",
+      account: "paper",
+      entries_enabled: true,
       exchange: "fake-live",
       exchange_live: true,
       note: null,
@@ -52,6 +55,36 @@ describe("GET/PUT /api/trading/mode", async () => {
     expect(paperView).toMatchObject({ live_trading: true, mode: "DRY_RUN", exchange: "paper", exchange_live: false });
     expect(paperView.note).toMatch(/not live/);
     expect(await json(await put(onLive.app, false))).toMatchObject({ live_trading: false, mode: "DRY_RUN" });
+  });
+
+  test("one derivation: the dashboard's bot_status says what /api/trading/mode says, on either exchange", async () => {
+    const state = async (a: typeof onLive) => {
+      a.dashboard.invalidate();
+      return (await json(await a.app.request("/api/dashboard/state", { headers: bearer(READ_TOKEN) }))).bot_status;
+    };
+    const mode = async (a: typeof onLive) =>
+      json(await a.app.request("/api/trading/mode", { headers: bearer(READ_TOKEN) }));
+    for (const live of [false, true]) {
+      await put(onLive.app, live);
+      for (const a of [onLive, onPaper]) {
+        const [bot, shown] = [await state(a), await mode(a)];
+        expect(bot).toMatchObject({ mode: shown.mode, account: shown.account, note: shown.note });
+      }
+    }
+    expect(await state(onLive)).toMatchObject({ mode: "LIVE", account: "fake-live" });
+    expect(await state(onPaper)).toMatchObject({ mode: "DRY_RUN", account: "paper" });
+    await put(onLive.app, false);
+  });
+
+  test("entries_enabled pauses new entries and is shown everywhere; an empty body is a 400", async () => {
+    const set = (body: unknown) =>
+      onLive.app.request("/api/trading/mode", { method: "PUT", headers: jsonHeaders(), body: JSON.stringify(body) });
+    expect(await json(await set({ entries_enabled: false }))).toMatchObject({ entries_enabled: false });
+    onLive.dashboard.invalidate();
+    expect((await json(await onLive.app.request("/api/dashboard/state"))).bot_status.entries_enabled).toBe(false);
+    expect((await set({})).status).toBe(400);
+    expect((await set({ entries_enabled: "no" })).status).toBe(400);
+    expect(await json(await set({ entries_enabled: true }))).toMatchObject({ entries_enabled: true });
   });
 
   test("a live exchange without a paper exchange refuses manual orders rather than risk them", async () => {

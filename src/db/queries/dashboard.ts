@@ -169,10 +169,12 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
       ),
     },
     bot_status: {
+      // The switches only: the mode is derived from them and the exchange by domain/trading-mode (parts.ts).
       bot_status: sql`(select row_to_json(b) from (
-          select case when live then 'LIVE' else 'DRY_RUN' end as mode, live as live_trading
-          from (select coalesce((select value = 'true'::jsonb from trading_settings where key = 'live_trading'), false)
-            as live) s) b)`,
+          select coalesce((select value = 'true'::jsonb from trading_settings where key = 'live_trading'), false)
+            as live_trading,
+            coalesce((select value = 'true'::jsonb from trading_settings where key = 'entries_enabled'), true)
+            as entries_enabled) b)`,
     },
   };
 }

@@ -7,6 +7,8 @@ import { type Fragment, inList, isoUtc, type KeysetPosition, keysetAfter, keyset
 export interface OrderJson {
   id: number;
   exchange_order_id: string;
+  /** The account the order belongs to: `paper` or the live exchange's id. */
+  account: string;
   client_oid: string | null;
   symbol: string;
   side: OrderSide;
@@ -42,7 +44,7 @@ export interface OrderPage {
  * into the dashboard statement. Amounts are exact decimal strings, times ISO-8601 UTC.
  */
 export function orderFields(sql: Queryable): Fragment {
-  return sql`t.id, t.exchange_order_id, t.client_oid, t.symbol, t.side, t.order_type, t.status,
+  return sql`t.id, t.exchange_order_id, t.account, t.client_oid, t.symbol, t.side, t.order_type, t.status,
     t.price::text as price, t.quantity::text as quantity, t.cumulative_quantity::text as cumulative_quantity,
     t.cumulative_value::text as cumulative_value, t.avg_price::text as avg_price, t.fee::text as fee, t.fee_currency,
     ${isoUtc(sql, "t.exchange_create_time")} as exchange_create_time,
@@ -124,15 +126,16 @@ export async function findOrderByExchangeId(sql: Queryable, exchangeOrderId: str
 }
 
 /**
- * Records an order the exchange just reported, linked to its signal if any, through the one exchange_orders upsert
+ * Records an order the exchange of `account` just reported, linked to its signal if any, through the one exchange_orders upsert
  * (its merge rules: upsertExchangeOrders), and returns the row as it now stands.
  */
 export async function recordOrder(
   sql: Queryable,
+  account: string,
   order: ExchangeOrder,
   tradeSignalId: number | null = null,
 ): Promise<OrderJson> {
-  await upsertExchangeOrders(sql, [order], tradeSignalId);
+  await upsertExchangeOrders(sql, account, [order], tradeSignalId);
   const row = await findOrderByExchangeId(sql, order.exchangeOrderId);
   if (!row) throw new Error(`recording order ${order.exchangeOrderId} left no row`);
   return row;

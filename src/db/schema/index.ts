@@ -4,6 +4,7 @@ export * from "./order-requests";
 export * from "./orders";
 export * from "./paper";
 export * from "./portfolio";
+export * from "./positions";
 export * from "./service-state";
 export * from "./signals";
 export * from "./strategy";

@@ -10,6 +10,8 @@ export const exchangeOrders = pgTable(
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     exchangeOrderId: text("exchange_order_id").notNull(),
+    /** The account the order belongs to: `paper`, or the live exchange's id. */
+    account: text("account").notNull().default("paper"),
     clientOid: text("client_oid"),
     symbol: text("symbol").notNull(),
     side: text("side", { enum: ORDER_SIDES }).notNull(),

@@ -24,6 +24,9 @@ export const watchlistItems = pgTable(
     buyTarget: amount("buy_target"),
     takeProfitPct: amount("take_profit_pct"),
     stopLossPct: amount("stop_loss_pct"),
+    /** Absolute take-profit / stop-loss prices; they win over the percentages when set. */
+    tpPrice: amount("tp_price"),
+    slPrice: amount("sl_price"),
     minPriceChangePct: amount("min_price_change_pct"),
     cooldownSeconds: integer("cooldown_seconds"),
     deletedAt: instant("deleted_at"),

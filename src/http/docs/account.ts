@@ -47,7 +47,7 @@ export const accountOperations: OperationDoc[] = [
     path: "/api/trading/mode",
     tag: "trading",
     access: "write",
-    summary: "Switch live trading on or off (LIVE needs a live exchange too)",
+    summary: "Switch live trading on or off (LIVE needs a live exchange too), pause or resume new entries",
     body: trading.modeBody,
     responses: { 200: { description: "The new mode", schema: tradingModeShape } },
   },

@@ -3,7 +3,7 @@ import type { Sql } from "../../db/client";
 import { DASHBOARD_PARTS, type DashboardPartName, type Fragment, selectJsonColumns } from "../../db/queries/dashboard";
 import type { ServiceStatusSource } from "../../domain/service-status";
 import type { Logger } from "../../lib/logger";
-import { type DashboardPart, dashboardParts, type Member } from "./parts";
+import { type DashboardPart, dashboardParts, type ExchangeIdentity, type Member } from "./parts";
 
 /** A part that failed or ran out of time, as reported in the body's `errors`. */
 export interface PartError {
@@ -33,6 +33,8 @@ export interface DashboardBuilderOptions {
   /** Budget of the one statement building every part, then of each part run alone. */
   partTimeoutMs: number;
   log: Logger;
+  /** The configured exchange, for bot_status's mode (paper when not given). */
+  exchange?: ExchangeIdentity;
 }
 
 /** A query that ran out of its time budget (and was cancelled on the server). */
@@ -91,8 +93,14 @@ const order = (name: DashboardPartName) => DASHBOARD_PARTS.indexOf(name);
  * change notification named, a build reads only those (one statement over their columns) and keeps the
  * others' values from the last build that read them; a part that failed is read again next time.
  */
-export function createDashboardBuilder({ sql, services, partTimeoutMs, log }: DashboardBuilderOptions): DashboardBuild {
-  const parts = dashboardParts(sql, services);
+export function createDashboardBuilder({
+  sql,
+  services,
+  partTimeoutMs,
+  log,
+  exchange,
+}: DashboardBuilderOptions): DashboardBuild {
+  const parts = dashboardParts(sql, services, exchange);
   const alone = new Map(parts.map((p) => [p, selectJsonColumns(sql, p.columns)]));
   // One statement per set of parts read together (the whole dashboard, or what a change named), made once.
   const statements = new Map<string, Fragment>();

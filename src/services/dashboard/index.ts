@@ -2,6 +2,7 @@ import type { Config } from "../../config";
 import type { Sql } from "../../db/client";
 import type { ServiceStatusSource } from "../../domain/service-status";
 import type { Logger } from "../../lib/logger";
+import { exchangeIdentity } from "../order-clients";
 import { createDashboardBuilder } from "./builder";
 import { DashboardCache } from "./cache";
 
@@ -13,11 +14,19 @@ export interface DashboardDeps {
   sql: Sql;
   services: ServiceStatusSource;
   log: Logger;
+  /** The exchange orders go to when live (bot_status's mode); the configured one when not given. */
+  exchange?: { name: string; live: boolean };
 }
 
 /** The dashboard cache and its builder, configured from DASHBOARD_*; call `invalidate()` on every change notification. */
-export function createDashboard({ config, sql, services, log }: DashboardDeps): DashboardCache {
-  const build = createDashboardBuilder({ sql, services, partTimeoutMs: config.DASHBOARD_PART_TIMEOUT_MS, log });
+export function createDashboard({ config, sql, services, log, exchange }: DashboardDeps): DashboardCache {
+  const build = createDashboardBuilder({
+    sql,
+    services,
+    partTimeoutMs: config.DASHBOARD_PART_TIMEOUT_MS,
+    log,
+    exchange: exchange ?? exchangeIdentity(config),
+  });
   return new DashboardCache({
     build,
     enabled: config.DASHBOARD_CACHE === "on",

@@ -1,6 +1,7 @@
 import type { Sql } from "../../db/client";
 import { DASHBOARD_PARTS, type DashboardPartName, dashboardQueries, type Fragment } from "../../db/queries/dashboard";
 import type { ServiceStatusSource } from "../../domain/service-status";
+import { tradingMode } from "../../domain/trading-mode";
 import { mergeServices, type ServiceStateRow } from "./services-part";
 
 /** A top-level member of the dashboard body: its key and its value as JSON text. */
@@ -16,8 +17,33 @@ export interface DashboardPart {
 
 const EMPTY_LIST = "[]";
 
+/** The configured exchange as the dashboard's bot_status needs it. */
+export interface ExchangeIdentity {
+  name: string;
+  live: boolean;
+}
+
+/** bot_status: the switches as stored, and the mode and account derived by the one trading-mode function. */
+function botStatus(json: string | null, exchange: ExchangeIdentity): string {
+  const switches = JSON.parse(json ?? "{}") as { live_trading?: boolean; entries_enabled?: boolean };
+  const liveTrading = switches.live_trading === true;
+  const state = tradingMode({ liveTrading, exchangeLive: exchange.live, exchangeName: exchange.name });
+  return JSON.stringify({
+    mode: state.mode,
+    live_trading: liveTrading,
+    account: state.account,
+    exchange: exchange.name,
+    entries_enabled: switches.entries_enabled !== false,
+    note: state.note,
+  });
+}
+
 /** Every dashboard part in body order, over one postgres.js client. */
-export function dashboardParts(sql: Sql, services: ServiceStatusSource): DashboardPart[] {
+export function dashboardParts(
+  sql: Sql,
+  services: ServiceStatusSource,
+  exchange: ExchangeIdentity = { name: "paper", live: false },
+): DashboardPart[] {
   const queries = dashboardQueries(sql);
   const part = (name: DashboardPartName, fallbackJson: string): DashboardPart => {
     const columns = Object.entries(queries[name]);
@@ -40,8 +66,9 @@ export function dashboardParts(sql: Sql, services: ServiceStatusSource): Dashboa
   return DASHBOARD_PARTS.map((name) => {
     switch (name) {
       case "portfolio":
-      case "bot_status":
         return part(name, "null");
+      case "bot_status":
+        return { ...part(name, "null"), render: ([json]) => [["bot_status", botStatus(json ?? null, exchange)]] };
       case "services":
         return {
           name,

@@ -39,7 +39,7 @@ export async function importOrderHistory(
     const page = await exchange.fetchOrderHistory(cursor, pageSize);
     const next = page.cursor;
     const n = await sql.begin(async (tx) => {
-      const rows = await upsertExchangeOrders(tx, page.orders);
+      const rows = await upsertExchangeOrders(tx, exchange.name, page.orders);
       await mergeCursor(tx, service, { [key]: next });
       if (rows > 0) {
         await addCounters(tx, service, { orders_imported: rows });

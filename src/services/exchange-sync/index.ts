@@ -9,23 +9,30 @@ import { valueAndSnapshotPortfolio } from "./portfolio";
 export interface ExchangeSyncDeps {
   sql: Sql;
   exchange: ExchangeClient;
+  /** The paper twin of a live exchange: orders placed there while live trading is off are reconciled with it. */
+  paperTwin?: ExchangeClient;
   log: Logger;
   service?: string;
   pageSize: number;
   stopping?: () => boolean;
 }
 
-/** One exchange_sync cycle: balances, open orders (reconciled), order history, portfolio valuation. */
+/**
+ * One exchange_sync cycle: balances, open orders (reconciled, each account with its own exchange), order history,
+ * portfolio valuation.
+ */
 export async function runExchangeSyncCycle({
   sql,
   exchange,
+  paperTwin,
   log,
   service = "exchange_sync",
   pageSize,
   stopping = () => false,
 }: ExchangeSyncDeps) {
   const balances = await syncBalances(sql, exchange);
-  const openOrders = await reconcileOpenOrders(sql, exchange, log);
+  let openOrders = await reconcileOpenOrders(sql, exchange, log);
+  if (paperTwin && paperTwin !== exchange) openOrders += await reconcileOpenOrders(sql, paperTwin, log);
   const history = await importOrderHistory(sql, exchange, { service, pageSize, stopping, log });
   const portfolio = await valueAndSnapshotPortfolio(sql, exchange);
   const summary = {

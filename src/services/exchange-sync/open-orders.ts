@@ -9,12 +9,13 @@ import type { Logger } from "../../lib/logger";
 /**
  * Reconciles open orders: upserts the exchange's open list, then looks up each order the mirror
  * still holds as open but the exchange no longer lists, to learn its real final state (an order
- * that left the open list may have filled; it is never assumed cancelled). Returns rows changed.
+ * that left the open list may have filled; it is never assumed cancelled). Only the orders of this exchange's own
+ * account are looked up there (the paper twin's orders are reconciled with the paper twin). Returns rows changed.
  */
 export async function reconcileOpenOrders(sql: Sql, exchange: ExchangeClient, log: Logger): Promise<number> {
   const open = await exchange.fetchOpenOrders();
   const stillOpen = new Set(open.map((o) => o.exchangeOrderId));
-  const departed = (await openOrderKeys(sql)).filter((k) => !stillOpen.has(k.exchange_order_id));
+  const departed = (await openOrderKeys(sql, exchange.name)).filter((k) => !stillOpen.has(k.exchange_order_id));
   const resolved: ExchangeOrder[] = [];
   for (const { exchange_order_id, symbol } of departed) {
     try {
@@ -26,7 +27,7 @@ export async function reconcileOpenOrders(sql: Sql, exchange: ExchangeClient, lo
     }
   }
   return await sql.begin(async (tx) => {
-    const n = await upsertExchangeOrders(tx, [...open, ...resolved]);
+    const n = await upsertExchangeOrders(tx, exchange.name, [...open, ...resolved]);
     if (n > 0) await notifyChange(tx, "orders");
     return n;
   });

@@ -95,7 +95,7 @@ export async function placeSignalOrder(deps: TradingSchedulerDeps, signal: Claim
       ...order,
     });
     await database.sql.begin(async (tx) => {
-      await recordOrder(tx, placed, signal.id);
+      await recordOrder(tx, client.name, placed, signal.id);
       await markOrderPlaced(tx, signal.id, placed.exchangeOrderId, note, now());
       if (signal.side === "SELL") await closePositions(tx, signal.symbol, signal.id, now());
       await notifyChange(tx, "orders");

@@ -33,7 +33,7 @@ describe("a failing or slow part degrades the dashboard, it does not fail it", a
       expect(body.open_orders).toHaveLength(50);
       expect(body.fast_signals).toHaveLength(20);
       expect(body.portfolio.net_usd).toBe("49550.000000000");
-      expect(body.bot_status).toEqual({ mode: "DRY_RUN", live_trading: false });
+      expect(body.bot_status).toMatchObject({ mode: "DRY_RUN", live_trading: false });
       expect(logs.some((l) => l.msg === "dashboard part failed" && l.part === "watchlist")).toBe(true);
     } finally {
       await database.sql`alter table market_data_moved rename to market_data`;

@@ -121,6 +121,7 @@ describe("GET /api/dashboard/state", async () => {
     expect(newest).toEqual({
       id: expect.any(Number),
       exchange_order_id: "open-60",
+      account: "paper",
       client_oid: "sig-7",
       symbol: "ETH_USDT",
       side: "BUY",
@@ -295,16 +296,22 @@ describe("GET /api/dashboard/state", async () => {
     ]);
   });
 
-  test("bot status: DRY_RUN by default, LIVE once live_trading is true and the change is announced", async () => {
+  test("bot status: DRY_RUN by default; with live_trading on a paper exchange still DRY_RUN, and it says why", async () => {
     expect((await json(await app.request("/api/dashboard/state"))).bot_status).toEqual({
       mode: "DRY_RUN",
       live_trading: false,
+      account: "paper",
+      exchange: "paper",
+      entries_enabled: true,
+      note: null,
     });
     await database.sql`insert into trading_settings (key, value) values ('live_trading', 'true'::jsonb)`;
     dashboard.invalidate();
-    expect((await json(await app.request("/api/dashboard/state"))).bot_status).toEqual({
-      mode: "LIVE",
+    expect((await json(await app.request("/api/dashboard/state"))).bot_status).toMatchObject({
+      mode: "DRY_RUN",
       live_trading: true,
+      account: "paper",
+      note: expect.stringContaining("not live"),
     });
     await database.sql`update trading_settings set value = 'false'::jsonb where key = 'live_trading'`;
     await notifyChange(database.sql, "settings");
