@@ -4,6 +4,13 @@ CREATE TABLE "position_books" (
 	"unmatched_qty" numeric DEFAULT '0' NOT NULL,
 	"other_fees" numeric DEFAULT '0' NOT NULL,
 	"version" uuid,
+	"realised" numeric DEFAULT '0' NOT NULL,
+	"closed_trades" integer DEFAULT 0 NOT NULL,
+	"wins" integer DEFAULT 0 NOT NULL,
+	"losses" integer DEFAULT 0 NOT NULL,
+	"gross_profit" numeric DEFAULT '0' NOT NULL,
+	"gross_loss" numeric DEFAULT '0' NOT NULL,
+	"held_seconds" numeric DEFAULT '0' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "position_books_account_symbol_pk" PRIMARY KEY("account","symbol")
@@ -29,6 +36,7 @@ CREATE TABLE "position_lots" (
 	"closed_fee" numeric NOT NULL,
 	"closed_at" timestamp with time zone,
 	"exit_reason" text,
+	"realised" numeric DEFAULT '0' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "position_lots_exit_reason_check" CHECK ("position_lots"."exit_reason" in ('take_profit', 'stop_loss', 'force_exit', 'signal', 'manual'))
@@ -60,6 +68,7 @@ ALTER TABLE "watchlist_items" ADD COLUMN "sl_price" numeric;--> statement-breakp
 CREATE UNIQUE INDEX "position_lots_entry_key" ON "position_lots" USING btree ("account","entry_order_id");--> statement-breakpoint
 CREATE INDEX "position_lots_open_idx" ON "position_lots" USING btree ("account","symbol","opened_at","id") WHERE "position_lots"."remaining" > 0;--> statement-breakpoint
 CREATE INDEX "position_lots_closed_idx" ON "position_lots" USING btree ("account","closed_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "position_lots"."closed_at" is not null;--> statement-breakpoint
+CREATE INDEX "position_lots_realised_idx" ON "position_lots" USING btree ("account","realised") WHERE "position_lots"."closed_at" is not null;--> statement-breakpoint
 CREATE INDEX "position_lots_symbol_closed_idx" ON "position_lots" USING btree ("account","symbol","closed_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "position_lots"."closed_at" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "protection_orders_client_oid_key" ON "protection_orders" USING btree ("account","client_oid");--> statement-breakpoint
 CREATE UNIQUE INDEX "protection_orders_generation_key" ON "protection_orders" USING btree ("account","entry_order_id","kind","generation");--> statement-breakpoint

@@ -69,6 +69,9 @@ describe("fills booked into FIFO lots in the transaction that records them", asy
         exit_reason: "take_profit",
       },
     ]);
+    const [totals] = await sql`select realised::text, closed_trades, wins, losses, held_seconds::text
+      from position_books where account = 'paper' and symbol = 'BTC_USDT'`;
+    expect(totals).toEqual({ realised: "9.79", closed_trades: 1, wins: 1, losses: 0, held_seconds: "60" });
   });
 
   test("an order reported as it fills is booked by what each report adds; a repeat books nothing", async () => {

@@ -1,7 +1,7 @@
 import { type ExchangeOrder, OPEN_ORDER_STATUSES } from "../../domain/orders";
 import type { Queryable, Sql } from "../client";
 import { type BookRow, bookFills, type FillRow } from "./fill-booking";
-import { bookingLock, type LotRow, lotFields } from "./position-lots";
+import { bookingLock, bookTotalsFields, type LotRow, lotFields } from "./position-lots";
 import { inList, isoUtc } from "./sql";
 
 /**
@@ -107,7 +107,8 @@ function soldDownLots(sql: Queryable, account: string, orders: readonly Exchange
 /** The stored books of the batch's symbols. */
 function booksOf(sql: Queryable, account: string, orders: readonly ExchangeOrder[]) {
   return sql<BookRow[]>`
-    select b.symbol, b.unmatched_qty::text as unmatched_qty, b.other_fees::text as other_fees, b.version::text as version
+    select b.symbol, b.unmatched_qty::text as unmatched_qty, b.other_fees::text as other_fees,
+      b.version::text as version, ${bookTotalsFields(sql)}
     from position_books b
     where b.account = ${account} and b.symbol = any(${[...new Set(orders.map((o) => o.symbol))]}::text[])`;
 }

@@ -10,9 +10,10 @@
  */
 import { LRUCache } from "lru-cache";
 import { applyFills, type Lot, type PositionFill } from "../../domain/positions";
+import { totalsAfter } from "../../domain/profit";
 import { splitSymbol } from "../../domain/symbol";
 import type { Queryable } from "../client";
-import { type BookWrite, type LotRow, lotFields, toLot, writeBookings } from "./position-lots";
+import { type BookWrite, type LotRow, lotFields, toLot, toTotals, writeBookings } from "./position-lots";
 
 /** The newly filled part of one order, as the upsert reports it. */
 export interface FillRow {
@@ -33,6 +34,13 @@ export interface BookRow {
   unmatched_qty: string;
   other_fees: string;
   version: string | null;
+  realised: string;
+  closed_trades: number;
+  wins: number;
+  losses: number;
+  gross_profit: string;
+  gross_loss: string;
+  held_seconds: string;
 }
 
 interface CachedLots {
@@ -97,7 +105,12 @@ export async function bookFills(
     writes.push({
       symbol,
       lots: touched,
-      book: { unmatchedQty: book.unmatchedQty, otherFees: book.otherFees, version },
+      book: {
+        unmatchedQty: book.unmatchedQty,
+        otherFees: book.otherFees,
+        version,
+        totals: totalsAfter(toTotals(stored.get(symbol)), before.lots, touched),
+      },
     });
     versions.set(symbol, { version, lots: book.lots.filter((l) => l.remaining !== "0") });
   }

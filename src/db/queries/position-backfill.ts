@@ -4,6 +4,7 @@
  * incrementally by the exchange_orders upsert.
  */
 import { applyFills, type PositionBook, type PositionFill } from "../../domain/positions";
+import { type BookTotals, totalsAfter, ZERO_TOTALS } from "../../domain/profit";
 import { splitSymbol } from "../../domain/symbol";
 import type { Queryable, Sql } from "../client";
 import { type BookWrite, bookingLock, writeBookings } from "./position-lots";
@@ -44,6 +45,7 @@ export async function backfillPositions(sql: Sql): Promise<number> {
 async function backfillAccount(tx: Queryable, account: string): Promise<number> {
   await bookingLock(tx, account);
   const books = new Map<string, PositionBook>();
+  const totalsBySymbol = new Map<string, BookTotals>();
   let after: { time: string; id: string } | null = null;
   let booked = 0;
   for (;;) {
@@ -66,10 +68,12 @@ async function backfillAccount(tx: Queryable, account: string): Promise<number> 
         base,
         quote,
       });
+      const totals = totalsAfter(totalsBySymbol.get(symbol) ?? { ...ZERO_TOTALS }, before.lots, touched);
+      totalsBySymbol.set(symbol, totals);
       writes.push({
         symbol,
         lots: touched,
-        book: { unmatchedQty: book.unmatchedQty, otherFees: book.otherFees, version: crypto.randomUUID() },
+        book: { unmatchedQty: book.unmatchedQty, otherFees: book.otherFees, version: crypto.randomUUID(), totals },
       });
       // Fully sold lots can take no more fills here (each order is read once): keep only what a SELL can match.
       books.set(symbol, { ...book, lots: book.lots.filter((l) => l.remaining !== "0") });

@@ -2,7 +2,8 @@
  * Storage of the FIFO books (position_lots, position_books): how a lot is read back into the domain's Lot, and the
  * one write of a booking (touched lots and changed books in one statement). The rules live in domain/positions.
  */
-import type { ExitReason, Lot, PositionBook } from "../../domain/positions";
+import { type ExitReason, type Lot, type PositionBook, realisedPnl } from "../../domain/positions";
+import { type BookTotals, ZERO_TOTALS } from "../../domain/profit";
 import type { Queryable } from "../client";
 import { type Fragment, isoUtc } from "./sql";
 
@@ -67,7 +68,37 @@ export function toLot(row: LotRow): Lot {
 export interface BookWrite {
   symbol: string;
   lots: Lot[];
-  book: (Omit<PositionBook, "lots"> & { version: string }) | null;
+  book: (Omit<PositionBook, "lots"> & { version: string; totals: BookTotals }) | null;
+}
+
+/** A stored book's totals columns (table aliased `b`), amounts as text. */
+export function bookTotalsFields(sql: Queryable): Fragment {
+  return sql`b.realised::text as realised, b.closed_trades, b.wins, b.losses, b.gross_profit::text as gross_profit,
+    b.gross_loss::text as gross_loss, b.held_seconds::text as held_seconds` as unknown as Fragment;
+}
+
+/** The totals of a stored book row (zero when there is none yet). */
+export function toTotals(
+  row?: {
+    realised: string;
+    closed_trades: number;
+    wins: number;
+    losses: number;
+    gross_profit: string;
+    gross_loss: string;
+    held_seconds: string;
+  } | null,
+): BookTotals {
+  if (!row) return { ...ZERO_TOTALS };
+  return {
+    realised: row.realised,
+    closedTrades: Number(row.closed_trades),
+    wins: Number(row.wins),
+    losses: Number(row.losses),
+    grossProfit: row.gross_profit,
+    grossLoss: row.gross_loss,
+    heldSeconds: row.held_seconds,
+  };
 }
 
 /**
@@ -88,7 +119,7 @@ export async function writeBookings(
     with lots as (
       insert into position_lots as l (account, symbol, entry_order_id, entry_client_oid, opened_at, quantity,
         entry_value, entry_fee, remaining, remaining_cost, remaining_fee, exit_quantity, exit_value, exit_fee,
-        closed_cost, closed_fee, closed_at, exit_reason)
+        closed_cost, closed_fee, closed_at, exit_reason, realised)
       select ${account}, * from unnest(
         ${lots.map((x) => x.symbol)}::text[], ${col((l) => l.entryOrderId)}::text[],
         ${col((l) => l.entryClientOid)}::text[], ${col((l) => l.openedAt)}::timestamptz[],
@@ -98,25 +129,34 @@ export async function writeBookings(
         ${col((l) => l.exitQuantity)}::numeric[], ${col((l) => l.exitValue)}::numeric[],
         ${col((l) => l.exitFee)}::numeric[], ${col((l) => l.closedCost)}::numeric[],
         ${col((l) => l.closedFee)}::numeric[], ${col((l) => l.closedAt)}::timestamptz[],
-        ${col((l) => l.exitReason)}::text[])
+        ${col((l) => l.exitReason)}::text[], ${col(realisedOf)}::numeric[])
       on conflict (account, entry_order_id) do update set
         quantity = excluded.quantity, entry_value = excluded.entry_value, entry_fee = excluded.entry_fee,
         remaining = excluded.remaining, remaining_cost = excluded.remaining_cost,
         remaining_fee = excluded.remaining_fee, exit_quantity = excluded.exit_quantity,
         exit_value = excluded.exit_value, exit_fee = excluded.exit_fee, closed_cost = excluded.closed_cost,
         closed_fee = excluded.closed_fee, closed_at = excluded.closed_at, exit_reason = excluded.exit_reason,
-        updated_at = now()
+        realised = excluded.realised, updated_at = now()
       returning l.entry_order_id, l.id::text as id),
     books as (
-      insert into position_books as b (account, symbol, unmatched_qty, other_fees, version)
+      insert into position_books as b (account, symbol, unmatched_qty, other_fees, version, realised, closed_trades,
+        wins, losses, gross_profit, gross_loss, held_seconds)
       select ${account}, * from unnest(${books.map((b) => b.symbol)}::text[],
         ${books.map((b) => b.unmatchedQty)}::numeric[], ${books.map((b) => b.otherFees)}::numeric[],
-        ${books.map((b) => b.version)}::uuid[])
+        ${books.map((b) => b.version)}::uuid[], ${books.map((b) => b.totals.realised)}::numeric[],
+        ${books.map((b) => b.totals.closedTrades)}::int[], ${books.map((b) => b.totals.wins)}::int[],
+        ${books.map((b) => b.totals.losses)}::int[], ${books.map((b) => b.totals.grossProfit)}::numeric[],
+        ${books.map((b) => b.totals.grossLoss)}::numeric[], ${books.map((b) => b.totals.heldSeconds)}::numeric[])
       on conflict (account, symbol) do update set unmatched_qty = excluded.unmatched_qty,
-        other_fees = excluded.other_fees, version = excluded.version, updated_at = now())
+        other_fees = excluded.other_fees, version = excluded.version, realised = excluded.realised,
+        closed_trades = excluded.closed_trades, wins = excluded.wins, losses = excluded.losses,
+        gross_profit = excluded.gross_profit, gross_loss = excluded.gross_loss, held_seconds = excluded.held_seconds,
+        updated_at = now())
     select entry_order_id, id from lots`;
   return new Map(rows.map((r) => [r.entry_order_id, Number(r.id)]));
 }
+
+const realisedOf = (lot: Lot) => realisedPnl(lot).toFixed();
 
 /**
  * Serialises bookings of one account until the transaction ends: the booking reads the lots and the orders' previous

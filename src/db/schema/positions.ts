@@ -29,6 +29,8 @@ export const positionLots = pgTable(
     closedFee: amount("closed_fee").notNull(),
     closedAt: instant("closed_at"),
     exitReason: text("exit_reason", { enum: EXIT_REASONS }),
+    /** exit_value − exit_fee − closed_cost − closed_fee: kept with the lot so best/worst and periods read an index. */
+    realised: amount("realised").notNull().default("0"),
     ...timestamps,
   },
   (t) => [
@@ -37,6 +39,7 @@ export const positionLots = pgTable(
     index("position_lots_closed_idx")
       .on(t.account, t.closedAt.desc(), t.id.desc())
       .where(sql`${t.closedAt} is not null`),
+    index("position_lots_realised_idx").on(t.account, t.realised).where(sql`${t.closedAt} is not null`),
     index("position_lots_symbol_closed_idx")
       .on(t.account, t.symbol, t.closedAt.desc(), t.id.desc())
       .where(sql`${t.closedAt} is not null`),
@@ -54,6 +57,15 @@ export const positionBooks = pgTable(
     otherFees: amount("other_fees").notNull().default("0"),
     /** A new random id at every booking: a process's copy of the open lots is current while it matches. */
     version: uuid("version"),
+    /** Totals kept by every booking, so profit figures never scan the lots: realised P&L of every lot … */
+    realised: amount("realised").notNull().default("0"),
+    /** … and of the closed trades: count, wins, losses, gross profit and loss, summed holding time. */
+    closedTrades: integer("closed_trades").notNull().default(0),
+    wins: integer("wins").notNull().default(0),
+    losses: integer("losses").notNull().default(0),
+    grossProfit: amount("gross_profit").notNull().default("0"),
+    grossLoss: amount("gross_loss").notNull().default("0"),
+    heldSeconds: amount("held_seconds").notNull().default("0"),
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.account, t.symbol] })],

@@ -1,0 +1,102 @@
+/**
+ * Profit figures from lots, pure (no I/O): what one lot contributes to its book's totals (so a booking adds the
+ * difference between a lot's new and old contribution, exactly), and the ratios the profit API reports.
+ */
+import { Big } from "./money";
+import { type Lot, realisedPnl } from "./positions";
+
+/** Totals of a book: realised P&L of every lot, and the closed trades' count, wins, losses, gross and holding time. */
+export interface BookTotals {
+  realised: string;
+  closedTrades: number;
+  wins: number;
+  losses: number;
+  grossProfit: string;
+  grossLoss: string;
+  heldSeconds: string;
+}
+
+export const ZERO_TOTALS: BookTotals = {
+  realised: "0",
+  closedTrades: 0,
+  wins: 0,
+  losses: 0,
+  grossProfit: "0",
+  grossLoss: "0",
+  heldSeconds: "0",
+};
+
+/** Seconds between two ISO instants, exact to the millisecond. */
+export function secondsBetween(from: string, to: string): Big {
+  return new Big(Date.parse(to) - Date.parse(from)).div(1000);
+}
+
+/** What a lot adds to its book's totals: its realised P&L, and when closed, one trade won or lost. */
+export function lotContribution(lot: Lot): BookTotals {
+  const realised = realisedPnl(lot);
+  if (lot.closedAt === null) return { ...ZERO_TOTALS, realised: realised.toFixed() };
+  return {
+    realised: realised.toFixed(),
+    closedTrades: 1,
+    wins: realised.gt(0) ? 1 : 0,
+    losses: realised.lt(0) ? 1 : 0,
+    grossProfit: realised.gt(0) ? realised.toFixed() : "0",
+    grossLoss: realised.lt(0) ? realised.toFixed() : "0",
+    heldSeconds: secondsBetween(lot.openedAt, lot.closedAt).toFixed(),
+  };
+}
+
+/** a + sign × b, field by field. */
+export function addTotals(a: BookTotals, b: BookTotals, sign: 1 | -1 = 1): BookTotals {
+  const plus = (x: string, y: string) => new Big(x).plus(new Big(y).times(sign)).toFixed();
+  return {
+    realised: plus(a.realised, b.realised),
+    closedTrades: a.closedTrades + sign * b.closedTrades,
+    wins: a.wins + sign * b.wins,
+    losses: a.losses + sign * b.losses,
+    grossProfit: plus(a.grossProfit, b.grossProfit),
+    grossLoss: plus(a.grossLoss, b.grossLoss),
+    heldSeconds: plus(a.heldSeconds, b.heldSeconds),
+  };
+}
+
+/** Win rate in percent (null without closed trades), profit factor (null without a loss), average holding seconds. */
+export function profitRatios(totals: BookTotals): {
+  winRatePct: string | null;
+  profitFactor: string | null;
+  averageHoldSeconds: string | null;
+} {
+  const trades = totals.closedTrades;
+  const loss = new Big(totals.grossLoss).abs();
+  return {
+    winRatePct: trades > 0 ? new Big(totals.wins).times(100).div(trades).round(2).toFixed() : null,
+    profitFactor: loss.gt(0) ? new Big(totals.grossProfit).div(loss).round(4).toFixed() : null,
+    averageHoldSeconds: trades > 0 ? new Big(totals.heldSeconds).div(trades).round(0).toFixed() : null,
+  };
+}
+
+/** The largest fall from a running peak over a series of values (oldest first): absolute and in percent of the peak. */
+export function maxDrawdown(values: readonly string[]): { abs: string; pct: string | null } {
+  let peak: Big | null = null;
+  let worst = new Big(0);
+  let worstPct: Big | null = null;
+  for (const raw of values) {
+    const value = new Big(raw);
+    if (peak === null || value.gt(peak)) peak = value;
+    const fall = peak.minus(value);
+    if (fall.gt(worst)) {
+      worst = fall;
+      worstPct = peak.gt(0) ? fall.times(100).div(peak).round(4) : null;
+    }
+  }
+  return { abs: worst.toFixed(), pct: worstPct === null ? (worst.eq(0) ? "0" : null) : worstPct.toFixed() };
+}
+
+/** A book's totals after a booking: each touched lot's new contribution replaces its old one (none if new). */
+export function totalsAfter(totals: BookTotals, before: readonly Lot[], touched: readonly Lot[]): BookTotals {
+  return touched.reduce((sum, lot) => {
+    const old = before.find((l) => l.entryOrderId === lot.entryOrderId);
+    const added = addTotals(sum, lotContribution(lot));
+    return old ? addTotals(added, lotContribution(old), -1) : added;
+  }, totals);
+}
