@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { applyFills, type PositionFill } from "./positions";
+import { applyFills, type PositionBook, type PositionFill } from "./positions";
 import { maxDrawdown, profitRatios, totalsAfter, ZERO_TOTALS } from "./profit";
 
 const fill = (
@@ -28,7 +28,7 @@ describe("book totals kept by difference", () => {
       fill("s1", "SELL", "0.5", "60", 2),
       fill("s2", "SELL", "1", "110", 63),
     ];
-    const empty = { lots: [], unmatchedQty: "0", otherFees: "0" };
+    const empty: PositionBook = { lots: [], unmatchedQty: "0", otherFees: "0" };
     const once = applyFills(empty, fills, BTC);
     const all = totalsAfter({ ...ZERO_TOTALS }, [], once.touched);
     let book = empty;
