@@ -22,6 +22,7 @@ import { marketRoutes } from "./http/routes/market";
 import { metricsRoutes } from "./http/routes/metrics";
 import { ordersRoutes } from "./http/routes/orders";
 import { portfolioRoutes } from "./http/routes/portfolio";
+import { positionsRoutes, profitRoutes, tradesRoutes } from "./http/routes/positions";
 import { servicesRoutes } from "./http/routes/services";
 import { signalsRoutes } from "./http/routes/signals";
 import { strategyRoutes } from "./http/routes/strategy";
@@ -94,7 +95,10 @@ export function createApp(deps: AppDeps) {
     .route("/api/loans", loansRoutes(deps))
     .route("/api/trading", tradingRoutes(deps))
     .route("/api/market", marketRoutes(deps))
-    .route("/api/strategy", strategyRoutes(deps));
+    .route("/api/strategy", strategyRoutes(deps))
+    .route("/api/positions", positionsRoutes(deps))
+    .route("/api/trades", tradesRoutes(deps))
+    .route("/api/profit", profitRoutes(deps));
 
   if (legacy) {
     // The replaced frontend sends `x-api-key`: accepted here only, by an instance of its own (/api/* never sees it).

@@ -51,6 +51,7 @@ describe("bad input on every route: a 4xx, never a 5xx, nothing written", async 
     "/api/services/:name/:action name": "exchange_sync",
     "/api/services/:name/:action action": "stop",
     "/api/strategy/presets/:name name": presets.presets?.[0]?.name,
+    "/api/profit/:period period": "daily",
     "/assets/:file file": asset,
     "/docs/assets/:file file": "swagger-ui.css",
     symbol: "BTC_USDT",

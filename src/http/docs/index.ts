@@ -2,6 +2,7 @@ import type { OperationDoc } from "../openapi";
 import { accountOperations } from "./account";
 import { consoleOperations } from "./console";
 import { marketOperations } from "./market";
+import { positionsOperations } from "./positions";
 import { strategyOperations } from "./strategy";
 import { systemOperations } from "./system";
 import { tradingOperations } from "./trading";
@@ -16,5 +17,6 @@ export const API_OPERATIONS: readonly OperationDoc[] = [
   ...tradingOperations,
   ...marketOperations,
   ...strategyOperations,
+  ...positionsOperations,
   ...consoleOperations,
 ];
