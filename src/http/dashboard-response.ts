@@ -19,6 +19,8 @@ interface Prepared {
   tags: Set<string>;
   /** The snapshot's copies these were built from (they arrive, or are replaced, after the build). */
   encoded: DashboardSnapshot["encoded"];
+  /** Accept-Encoding value → the representation it chose. */
+  negotiated: Map<string, Representation>;
 }
 
 /** Which codings `Accept-Encoding` allows (q > 0); `*` allows every coding it does not name. */
@@ -56,11 +58,18 @@ function matchesAny(ifNoneMatch: string, tags: Set<string>): boolean {
   return false;
 }
 
+/** Sets the answer's own headers (request id, timing) on the representation's headers just before they are copied. */
+export type Stamp = (headers: Headers, status: 200 | 304) => void;
+
+// Distinct Accept-Encoding values remembered per snapshot (clients send a handful): the negotiation runs once each.
+const NEGOTIATIONS_KEPT = 32;
+
 /**
  * Answers `GET /api/dashboard/state` from a snapshot: content negotiation over the snapshot's compressed
  * copies (the smallest one the client accepts; identity until they are made), `Vary: Accept-Encoding`,
  * an ETag per representation and 304 for a tag the client holds. Each representation's headers are
- * built once per snapshot (with `staticHeaders` appended) and copied per answer; the caller adds its own.
+ * built once per snapshot (with `staticHeaders` appended); `new Response` copies them, so an answer costs
+ * one copy. `stamp` sets the caller's per-answer headers on them first (they are overwritten every time).
  */
 export function dashboardResponder(staticHeaders: readonly (readonly [string, string])[] = []) {
   const cache = new WeakMap<DashboardSnapshot, Prepared>();
@@ -89,22 +98,31 @@ export function dashboardResponder(staticHeaders: readonly (readonly [string, st
       .map((e) => represent(e.encoding, e.bytes, e.size, e.etag))
       .sort((a, b) => a.size - b.size);
     const tags = new Set([snapshot.etag, ...(snapshot.encoded ?? []).map((e) => e.etag)]);
-    const prepared = { identity, compressed, tags, encoded: snapshot.encoded };
+    const prepared: Prepared = { identity, compressed, tags, encoded: snapshot.encoded, negotiated: new Map() };
     cache.set(snapshot, prepared);
     return prepared;
   };
 
-  return function respond(snapshot: DashboardSnapshot, request: Headers): Response {
-    const prepared = prepare(snapshot);
-    let chosen = prepared.identity;
-    if (prepared.compressed.length > 0) {
-      const accepts = acceptedEncodings(request.get("accept-encoding"));
+  const negotiate = (prepared: Prepared, acceptEncoding: string | null): Representation => {
+    if (prepared.compressed.length === 0 || !acceptEncoding) return prepared.identity;
+    let chosen = prepared.negotiated.get(acceptEncoding);
+    if (!chosen) {
+      const accepts = acceptedEncodings(acceptEncoding);
       chosen = prepared.compressed.find((r) => accepts(r.encoding)) ?? prepared.identity;
+      if (prepared.negotiated.size < NEGOTIATIONS_KEPT) prepared.negotiated.set(acceptEncoding, chosen);
     }
+    return chosen;
+  };
+
+  return function respond(snapshot: DashboardSnapshot, request: Headers, stamp?: Stamp): Response {
+    const prepared = prepare(snapshot);
+    const chosen = negotiate(prepared, request.get("accept-encoding"));
     const ifNoneMatch = request.get("if-none-match");
     if (ifNoneMatch && matchesAny(ifNoneMatch, prepared.tags)) {
-      return new Response(null, { status: 304, headers: new Headers(chosen.notModified) });
+      stamp?.(chosen.notModified, 304);
+      return new Response(null, { status: 304, headers: chosen.notModified });
     }
-    return new Response(chosen.body, { status: 200, headers: new Headers(chosen.headers) });
+    stamp?.(chosen.headers, 200);
+    return new Response(chosen.body, { status: 200, headers: chosen.headers });
   };
 }

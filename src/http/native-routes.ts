@@ -60,37 +60,43 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
   const cors = (deps.corsOrigins?.length ?? 0) > 0;
   const respond = dashboardResponder(SECURE_HEADERS);
 
-  const finish = (path: string, request: Request, response: Response, start: number): Response => {
-    const incoming = request.headers.get("x-request-id");
-    const requestId =
-      incoming && incoming.length <= 255 && VALID_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    const ms = performance.now() - start;
-    const rounded = ms.toFixed(2);
-    const headers = response.headers;
-    headers.set("X-Request-Id", requestId);
-    headers.set("X-Response-Time", `${rounded}ms`);
-    headers.set("Server-Timing", `total;dur=${rounded}`);
-    metrics.record(`GET ${path}`, response.status, ms);
-    if (logRequests || ms > slowRequestMs) {
-      const fields = {
-        method: "GET",
-        path,
-        route: path,
-        status: response.status,
-        ms: Math.round(ms * 100) / 100,
-        request_id: requestId,
-      };
-      if (logRequests) log.info("PERF", fields);
-      if (ms > slowRequestMs) log.warn("SLOW REQUEST", { ...fields, threshold_ms: slowRequestMs });
-    }
-    return response;
+  /**
+   * The answer's own headers, metrics and log line, set on the representation's headers just before
+   * `new Response` copies them: the time is the handler's, up to the answer's construction.
+   */
+  const stamper = (path: string, request: Request, start: number) => {
+    const label = `GET ${path}`;
+    return (headers: Headers, status: number): void => {
+      const incoming = request.headers.get("x-request-id");
+      const requestId =
+        incoming && incoming.length <= 255 && VALID_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+      const ms = performance.now() - start;
+      const rounded = ms.toFixed(2);
+      headers.set("X-Request-Id", requestId);
+      headers.set("X-Response-Time", `${rounded}ms`);
+      headers.set("Server-Timing", `total;dur=${rounded}`);
+      metrics.record(label, status, ms);
+      if (logRequests || ms > slowRequestMs) {
+        const fields = {
+          method: "GET",
+          path,
+          route: path,
+          status,
+          ms: Math.round(ms * 100) / 100,
+          request_id: requestId,
+        };
+        if (logRequests) log.info("PERF", fields);
+        if (ms > slowRequestMs) log.warn("SLOW REQUEST", { ...fields, threshold_ms: slowRequestMs });
+      }
+    };
   };
 
   /** The GET handler of one path answering `render(snapshot)`: from the cache when current, else after a build. */
   const route = (path: string, render: (snapshot: DashboardSnapshot) => DashboardSnapshot) => {
     const slow = async (request: Request, server: Server, start: number): Promise<Response> => {
       try {
-        return finish(path, request, respond(render(await dashboard.current()), request.headers), start);
+        const snapshot = render(await dashboard.current());
+        return respond(snapshot, request.headers, stamper(path, request, start));
       } catch {
         // The Hono route answers (and logs) the failure its usual way.
         return fallback(request, server);
@@ -105,7 +111,7 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
         const start = performance.now();
         const snapshot = dashboard.peek();
         return snapshot
-          ? finish(path, request, respond(render(snapshot), request.headers), start)
+          ? respond(render(snapshot), request.headers, stamper(path, request, start))
           : slow(request, server, start);
       },
     };
