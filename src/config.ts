@@ -40,6 +40,8 @@ const schema = z
     EMBEDDED_PG_PORT: int(1, 65535).default(54329),
     DB_POOL_MAX: int(1, 100).default(10),
     WORKER_DB_POOL_MAX: int(1, 20).default(3),
+    /** CPU niceness of the service worker threads: background work yields the cores to the HTTP thread. */
+    WORKER_NICE: int(0, 19).default(10),
     DB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5000),
     DB_CONNECT_TIMEOUT_S: int(1, 120).default(10),
     HEALTH_DB_TIMEOUT_MS: int(50, 10_000).default(1000),

@@ -2,6 +2,7 @@
  * The Worker glue of a background service: the protocol with the supervisor (init, stop, heartbeats, states,
  * runs), the worker's own config and pool, leadership, and clean-up. The loop itself is in loop.ts.
  */
+import { setPriority } from "node:os";
 import { type Config, loadConfig, type ServiceName } from "../config";
 import { createDatabase, type Database } from "../db/client";
 import { recordServiceRun } from "../db/queries/service-state";
@@ -74,6 +75,7 @@ export function runWorker(definition: WorkerDefinition): void {
     const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT }).child({
       service: definition.name,
     });
+    lowerPriority(config.WORKER_NICE, log);
     const database = createDatabase({
       url: init.databaseUrl,
       max: config.WORKER_DB_POOL_MAX,
@@ -128,5 +130,18 @@ export function runWorker(definition: WorkerDefinition): void {
     log.info("stopped");
     log.flush();
     post({ type: "stopped" });
+  }
+}
+
+/**
+ * Lowers this worker thread's CPU priority (Linux nice values are per thread): a service's bursts (a history
+ * import builds and sends thousands of rows a second) then wait for the cores instead of the HTTP thread.
+ */
+function lowerPriority(nice: number, log: Logger): void {
+  if (nice === 0) return;
+  try {
+    setPriority(nice);
+  } catch (error) {
+    log.warn("could not lower the worker's CPU priority", { nice, error: (error as Error).message });
   }
 }

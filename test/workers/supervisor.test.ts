@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { createLogger } from "../../src/lib/logger";
 import { Supervisor } from "../../src/workers/supervisor";
 import { testEnvironment } from "../helpers/app";
@@ -110,5 +112,32 @@ describe("Supervisor", async () => {
     );
     await second.stopAll();
     await first.stopAll();
+  });
+
+  test("worker threads run at WORKER_NICE: a service's CPU bursts yield to the HTTP thread", async () => {
+    // Linux nice values are per thread: the worker's threads are lowered, this (the HTTP) thread is not.
+    const niceOfThreads = () =>
+      readdirSync("/proc/self/task").map((tid) => {
+        const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+        return Number(fields[16]);
+      });
+    const before = niceOfThreads().filter((n) => n === 7).length;
+    const s = new Supervisor({
+      definitions: [{ name: "exchange_sync", workerUrl: fixture("counting.worker.ts") }],
+      environment: testEnvironment({ LOG_LEVEL: "warn", WORKER_NICE: "7" }),
+      databaseUrl: database.url,
+      log,
+      heartbeatMs: 50,
+      leaderPollMs: 100,
+    });
+    const cyclesBefore = await cycles("exchange_sync");
+    s.start("exchange_sync");
+    await until(
+      () => cycles("exchange_sync"),
+      (n) => n > cyclesBefore,
+    );
+    expect(niceOfThreads().filter((n) => n === 7).length).toBeGreaterThan(before);
+    expect(getPriority()).toBe(0);
+    await s.stopAll();
   });
 });
