@@ -52,7 +52,7 @@ export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" 
         `${perRound.length > 1 ? `; rounds ${perRound.join(", ")}` : ""}${bytes ? `; ${fmt(bytes)} B` : ""})`,
       "≥ 0.9",
       (v) => v >= 0.9,
-      cpuShares([...dashboards, ...ceilings]),
+      [costPerAnswer(dashboards, ceilings), cpuShares([...dashboards, ...ceilings])].filter(Boolean).join("; "),
     );
     return { dashboards, bytes };
   };
@@ -98,7 +98,12 @@ export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" 
     ms,
     fullScale ? "≤ 25 ms" : "≤ 25 ms (at 1 000 000 orders)",
     (v) => v <= 25,
-    cpuShares([byId.get("latency.cold.dashboard")]),
+    [
+      buildCost(byId.get("latency.cold.dashboard"), run.profile.rate.connections),
+      cpuShares([byId.get("latency.cold.dashboard")]),
+    ]
+      .filter(Boolean)
+      .join("; "),
   );
   const minRebuild = Number(run.apps.find((a) => a.name === "main")?.env.DASHBOARD_MIN_REBUILD_MS ?? 250);
   for (const f of run.freshness ?? []) {
@@ -135,7 +140,12 @@ export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" 
         (v) => `${ms(connected as number)} (${v.toFixed(2)} × ${ms(idleP99 as number)})`,
         "≤ 1.25 ×",
         (v) => v <= 1.25,
-        cpuShares([byId.get("latency.streams.dashboard")]),
+        [
+          loopAndPushes(byId.get("latency.streams.dashboard"), byId.get("latency.idle.dashboard")),
+          cpuShares([byId.get("latency.streams.dashboard")]),
+        ]
+          .filter(Boolean)
+          .join("; "),
       );
     }
   }
@@ -198,6 +208,55 @@ function importCounters(
     builds !== undefined && storm?.window ? `${fmt(builds)} dashboard builds in ${storm.window.cpu.wall_s} s` : "",
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(", ") : undefined;
+}
+
+/** CPU time per answer of each side of a throughput pair (all threads, and the HTTP thread): the work ATP adds. */
+function costPerAnswer(dashboards: ScenarioResult[], ceilings: ScenarioResult[]): string | undefined {
+  const per = (list: ScenarioResult[], pick: (s: ScenarioResult) => number | null | undefined) => {
+    const answers = list.reduce((n, s) => n + (s.load?.responses ?? 0), 0);
+    const cpu = list.reduce((n, s) => n + (pick(s) ?? 0), 0);
+    return answers > 0 && cpu > 0 ? (cpu / answers) * 1e6 : null;
+  };
+  const app = per(dashboards, (s) => s.window?.cpu.app_s);
+  const appThread = per(dashboards, (s) => s.window?.cpu.main_thread_s);
+  const ceiling = per(ceilings, (s) => s.window?.cpu.app_s);
+  if (app === null || ceiling === null) return undefined;
+  return (
+    `CPU per answer: ATP ${app.toFixed(1)} µs (HTTP thread ${appThread?.toFixed(1) ?? "?"} µs), ceiling ` +
+    `${ceiling.toFixed(1)} µs: ATP spends ${(app - ceiling).toFixed(1)} µs more, ${((app / ceiling - 1) * 100).toFixed(0)} %`
+  );
+}
+
+/**
+ * The cold build's cost from the run's counters: PostgreSQL and process CPU per build, the app's own mean, and the
+ * burst the fixed-rate tool sends (hey's workers tick together: `connections` builds arrive at once on 2 cores).
+ */
+function buildCost(cold: ScenarioResult | undefined, connections: number): string | undefined {
+  const answers = cold?.load?.responses ?? 0;
+  const cpu = cold?.window?.cpu;
+  if (!cpu || answers === 0) return undefined;
+  const perBuild = (seconds: number | null) => (seconds === null ? "?" : ((seconds / answers) * 1000).toFixed(2));
+  const own = cold?.server_timing?.mean_ms;
+  return (
+    `per build: PostgreSQL ${perBuild(cpu.postgres_s)} ms CPU, ATP process ${perBuild(cpu.app_s)} ms CPU` +
+    `${own !== undefined ? `, app's own mean ${own} ms` : ""}; up to ${connections} builds arrive together`
+  );
+}
+
+/** Event-loop lag and dashboard builds (each new state is written to every open stream) during the connected run. */
+function loopAndPushes(connected: ScenarioResult | undefined, idle: ScenarioResult | undefined): string | undefined {
+  const lag = (s: ScenarioResult | undefined) => s?.window?.lag_ms.sampled_max ?? s?.window?.lag_ms.app_window_max;
+  const builds = connected?.window?.gauges?.change.dashboard_builds;
+  const clients = connected?.window?.gauges?.last.dashboard_stream_clients;
+  const bytes = connected?.body_bytes?.after;
+  const parts = [
+    `event-loop lag max ${lag(connected) ?? "?"} ms (idle run: ${lag(idle) ?? "?"} ms)`,
+    builds !== undefined
+      ? `${fmt(builds)} dashboard builds during it, each new state written to ${fmt(clients ?? 0)} streams` +
+        `${bytes ? ` (${((bytes * (clients ?? 0)) / MB).toFixed(0)} MB per state)` : ""}`
+      : "",
+  ].filter(Boolean);
+  return parts.join(", ");
 }
 
 /** Mean CPU of each process kind over the scenarios (percent of one core), per target: what a failing row was short of. */
