@@ -131,6 +131,7 @@ async function monitorSymbol(deps: SignalMonitorDeps, item: WatchlistRow, rules:
   });
   notifier.notify({
     event: "signal",
+    symbol: signal.symbol,
     text: `${signal.side} ${signal.symbol} at ${signal.price}: ${signal.reason}${trade ? ` (trading ${signal.trade_amount_usd} USD)` : ""}`,
     data: { signal },
   });

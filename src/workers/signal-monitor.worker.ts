@@ -9,7 +9,7 @@ runWorker({
   intervalMs: (config) => config.SIGNAL_MONITOR_INTERVAL_MS,
   setup: async ({ config, database, log, stopping }) => {
     const exchange = await createExchangeClient(config, { sql: database.sql, log });
-    const notifier = notifierFromConfig(config, log);
+    const notifier = notifierFromConfig(config, log, database.sql);
     return {
       runOnce: () => runSignalMonitorCycle({ database, exchange, log, notifier, config, stopping }),
       close: async () => {

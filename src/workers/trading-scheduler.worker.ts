@@ -10,7 +10,7 @@ runWorker({
   setup: async ({ config, database, log, stopping }) => {
     // Orders stay on paper unless live_trading is on (read per order): a live account comes with a paper twin.
     const clients = await createOrderClients(config, { sql: database.sql, log });
-    const notifier = notifierFromConfig(config, log);
+    const notifier = notifierFromConfig(config, log, database.sql);
     return {
       runOnce: () => runTradingSchedulerCycle({ database, clients, log, notifier, config, stopping }),
       close: async () => {

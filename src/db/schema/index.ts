@@ -1,5 +1,6 @@
 export * from "./balances";
 export * from "./market-data";
+export * from "./notifications";
 export * from "./order-requests";
 export * from "./orders";
 export * from "./paper";

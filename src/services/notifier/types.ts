@@ -5,6 +5,8 @@ export interface Notification {
   event: "signal" | "order" | "daily_summary";
   /** One human-readable message (what Telegram shows). */
   text: string;
+  /** The symbol it is about, if any (kept in the notification log). */
+  symbol?: string;
   /** Machine-readable details (what the webhook receives besides the text). */
   data?: Record<string, unknown>;
 }

@@ -112,6 +112,7 @@ export async function placeSignalOrder(deps: TradingSchedulerDeps, signal: Claim
     });
     deps.notifier.notify({
       event: "order",
+      symbol: placed.symbol,
       text: `${live ? "LIVE" : "PAPER"} ${placed.side} ${placed.symbol}: order ${placed.exchangeOrderId} ${placed.status}`,
       data: { signal_id: signal.id, order: placed, live },
     });
