@@ -17,6 +17,7 @@ import { requestLog } from "./http/middleware/request-log";
 import { consoleRoutes } from "./http/routes/console";
 import { dashboardRoutes, STREAM_PATH, STREAM_TICKET_PATH } from "./http/routes/dashboard";
 import { legacyRoutes } from "./http/routes/legacy";
+import { legacyInputs } from "./http/routes/legacy/inputs";
 import { loansRoutes } from "./http/routes/loans";
 import { marketRoutes } from "./http/routes/market";
 import { metricsRoutes } from "./http/routes/metrics";
@@ -82,7 +83,7 @@ export function createApp(deps: AppDeps) {
         readPosts: new Set([STREAM_TICKET_PATH]),
       }),
     )
-    .use(declaredInput(API_OPERATIONS))
+    .use(declaredInput([...API_OPERATIONS, ...legacyInputs(legacy)]))
     .route("/", systemRoutes(deps))
     .route("/", consoleRoutes())
     .route("/metrics", metricsRoutes(deps))

@@ -4,13 +4,12 @@ import { monitoringSummary } from "../../../services/monitoring";
 import { NOTIFICATION_LOG_SIZE, notificationLog } from "../../../services/notifier";
 import { throttleView } from "../../../services/strategy";
 import { type AppDeps, createRouter } from "../../context";
+import { limitField } from "../../fields";
 import { validate } from "../../validation";
 import { epochMs, num } from "./wire";
 
-const throttleQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
-const messagesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(NOTIFICATION_LOG_SIZE).default(NOTIFICATION_LOG_SIZE),
-});
+export const throttleQuery = z.strictObject({ limit: limitField(200, 1000) });
+export const messagesQuery = z.strictObject({ limit: limitField(NOTIFICATION_LOG_SIZE, NOTIFICATION_LOG_SIZE) });
 
 /**
  * `GET /health`, `GET /monitoring/summary` (database, services, counts and alerts), `GET /monitoring/signal-throttle`

@@ -16,11 +16,11 @@ import { epochMs, num } from "./wire";
 export const MAX_HISTORY_OFFSET = 10_000;
 const OPEN_ORDERS_LIMIT = 500;
 
-const historyQuery = z.strictObject({
+export const historyQuery = z.strictObject({
   limit: limitField(100, 500),
   offset: digitsField(0, MAX_HISTORY_OFFSET).default(0),
 });
-const quickBody = z.strictObject({
+export const quickBody = z.strictObject({
   symbol: symbolField,
   side: z.enum(["BUY", "SELL"]),
   price: z.number().finite().positive(),

@@ -8,8 +8,8 @@ import { validate } from "../../validation";
 import { exchangeName, requireOurExchange } from "./exchange";
 import { num, num0 } from "./wire";
 
-const toggleBody = z.strictObject({ enabled: z.boolean() });
-const balanceQuery = z.strictObject({ exchange: z.string().max(40).optional() });
+export const toggleBody = z.strictObject({ enabled: z.boolean() });
+export const balanceQuery = z.strictObject({ exchange: z.string().max(40).optional() });
 
 /**
  * `GET /trading/live-status`, `POST /trading/live-toggle` (protected like every change here: the replaced backend

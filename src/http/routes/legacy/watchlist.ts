@@ -17,16 +17,20 @@ import { toFields } from "../watchlist";
 import { exchangeName } from "./exchange";
 import { type LegacyItemBody, legacyItem, legacyItemBody, toAtpFields } from "./watchlist-fields";
 
-const idParam = z.strictObject({ id: idField });
-const symbolParam = z.strictObject({ s: symbolField });
-const alertBody = z.strictObject({
+export const idParam = z.strictObject({ id: idField });
+export const symbolParam = z.strictObject({ s: symbolField });
+export const alertBody = z.strictObject({
   alert_enabled: z.boolean(),
   buy_alert_enabled: z.boolean().optional(),
   sell_alert_enabled: z.boolean().optional(),
 });
-const buyAlertBody = z.strictObject({ buy_alert_enabled: z.boolean() });
-const sellAlertBody = z.strictObject({ sell_alert_enabled: z.boolean() });
-const bulkBody = z.strictObject({ buy_alerts: z.boolean(), sell_alerts: z.boolean(), trade_enabled: z.boolean() });
+export const buyAlertBody = z.strictObject({ buy_alert_enabled: z.boolean() });
+export const sellAlertBody = z.strictObject({ sell_alert_enabled: z.boolean() });
+export const bulkBody = z.strictObject({
+  buy_alerts: z.boolean(),
+  sell_alerts: z.boolean(),
+  trade_enabled: z.boolean(),
+});
 
 /**
  * The frontend's watchlist: `/dashboard` (list, add), `/dashboard/{id}` and `/dashboard/symbol/{s}` (read, change,
