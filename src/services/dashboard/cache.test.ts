@@ -218,6 +218,36 @@ describe("DashboardCache", () => {
     expect(h.builds()).toBe(3); // no subscriber: nothing is rebuilt until someone asks
   });
 
+  test("a new state reaches many subscribers a chunk per turn of the event loop; a newer one supersedes it", async () => {
+    const h = harness();
+    await h.cache.current();
+    const seen = Array.from({ length: 300 }, () => [] as string[]);
+    const reached = (tag: string) => seen.filter((list) => list.includes(tag)).length;
+    let whenLastOfFirstChunk = -1;
+    for (const [i, list] of seen.entries()) {
+      h.cache.subscribe((snapshot) => {
+        list.push(snapshot.etag);
+        if (i === 63 && snapshot.etag === 'W/"v2"') whenLastOfFirstChunk = reached('W/"v2"');
+      });
+    }
+    h.change("v2");
+    h.cache.invalidate();
+    await h.cache.current();
+    h.change("v3");
+    h.cache.invalidate();
+    await h.cache.current();
+    await Bun.sleep(20);
+    // The 64th subscriber was called with the first 64 only: the others wait for a later turn of the loop.
+    expect(whenLastOfFirstChunk).toBe(64);
+    // Every stream ends on v3, hears it once, and never hears v2 after it (a superseded round stops).
+    for (const list of seen) {
+      expect(list.at(-1)).toBe('W/"v3"');
+      expect(list.filter((tag) => tag === 'W/"v3"').length).toBe(1);
+      expect(list.length).toBeLessThanOrEqual(2);
+    }
+    h.cache.close();
+  });
+
   test("a burst of changes shares one rebuild per interval, never past the stale window", async () => {
     const h = harness({ staleMs: 2000, minRebuildIntervalMs: 250 });
     expect(await h.content()).toBe("v1");

@@ -53,6 +53,8 @@ export type DashboardCacheStats = {
 };
 
 const KEY = "dashboard";
+// Subscribers handed a new state per turn of the event loop (see push).
+const PUSH_CHUNK = 64;
 // A partial dashboard is retried soon instead of being kept until the next change.
 const PARTIAL_TTL_MS = 1000;
 
@@ -69,6 +71,8 @@ export class DashboardCache {
   private latest?: DashboardSnapshot;
   private building?: { staleSince?: number };
   private lastEmittedEtag?: string;
+  /** The state being handed to the subscribers (see push). */
+  private pushing?: DashboardSnapshot;
   private refreshTimer?: Timer;
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
   /** Parts changed since the last build began ("all": an unnamed change, a failed build, or none yet). */
@@ -230,12 +234,32 @@ export class DashboardCache {
       if (built.partial) this.counts.partial++;
       if (snapshot.etag !== this.lastEmittedEtag) {
         this.lastEmittedEtag = snapshot.etag;
-        for (const listener of this.listeners) listener(snapshot);
+        this.push(snapshot);
       }
       return snapshot;
     } finally {
       if (this.building === marker) this.building = undefined;
     }
+  }
+
+  /**
+   * Hands a new state to every subscriber, PUSH_CHUNK at a time with the event loop free in between: the
+   * writes of 1 000 streams (tens of MB) then delay a request by one chunk's writes, not all of them. A newer
+   * state supersedes the rest of an older one's round (each stream is then sent the newer one).
+   */
+  private push(snapshot: DashboardSnapshot): void {
+    this.pushing = snapshot;
+    const listeners = [...this.listeners];
+    const round = (from: number) => {
+      if (this.pushing !== snapshot) return;
+      const to = Math.min(listeners.length, from + PUSH_CHUNK);
+      for (let i = from; i < to; i++) {
+        const listener = listeners[i] as (s: DashboardSnapshot) => void;
+        if (this.listeners.has(listener)) listener(snapshot);
+      }
+      if (to < listeners.length) setImmediate(round, to);
+    };
+    round(0);
   }
 
   private encode(snapshot: DashboardSnapshot): void {

@@ -45,16 +45,22 @@ export async function followDashboard(
     if (!writing) void drain();
   };
   const unsubscribe = dashboard.subscribe(send);
-  const heartbeat = setInterval(() => {
+  const beat = () => {
     if (!writing) void sink.heartbeat();
     dashboard
       .current()
       .then(send, (error: Error) => log.warn("dashboard stream refresh failed", { error: error.message }));
-  }, heartbeatMs);
+  };
+  // Each stream's beat at its own phase: streams opened together (a reconnecting fleet) do not all beat at once.
+  let heartbeat: Timer = setTimeout(() => {
+    beat();
+    heartbeat = setInterval(beat, heartbeatMs);
+  }, Math.random() * heartbeatMs);
   try {
     send(await dashboard.current());
     await Promise.race([closed, dashboard.closing]);
   } finally {
+    clearTimeout(heartbeat);
     clearInterval(heartbeat);
     unsubscribe();
   }
