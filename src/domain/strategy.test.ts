@@ -3,6 +3,7 @@ import { computeIndicators, type IndicatorValues } from "./indicators";
 import {
   applyOverrides,
   BUILTIN_PRESETS,
+  exitLevels,
   itemRules,
   presetProblems,
   RULE_FIELDS,
@@ -193,5 +194,16 @@ describe("refused presets: never or always fire", () => {
   test.each(cases)("%s", (_name, change, message) => {
     const problems = presetProblems(applyOverrides(swing, change));
     expect(problems.join("\n")).toMatch(message);
+  });
+});
+
+describe("exit levels of an entry", () => {
+  test("percentages of the entry, ATR multiples, none without an ATR, never at or below zero", () => {
+    const pct = { take_profit: { unit: "pct", value: "5" }, stop_loss: { unit: "pct", value: "2.5" } } as const;
+    expect(exitLevels("100", pct, null)).toEqual({ takeProfit: "105", stopLoss: "97.5" });
+    const atr = { take_profit: { unit: "atr", value: "3" }, stop_loss: { unit: "atr", value: "1.5" } } as const;
+    expect(exitLevels("0.1234", atr, "0.01")).toEqual({ takeProfit: "0.1534", stopLoss: "0.1084" });
+    expect(exitLevels("100", atr, null)).toEqual({ takeProfit: null, stopLoss: null });
+    expect(exitLevels("1", { ...pct, stop_loss: { unit: "pct", value: "100" } }, null).stopLoss).toBeNull();
   });
 });

@@ -198,3 +198,28 @@ export function itemRules(
   if (columns.stopLossPct !== null) rules.stop_loss = pct(columns.stopLossPct);
   return rules;
 }
+
+/** A price as a plain decimal string, or null when it is not above zero. */
+const positivePrice = (price: Big) => (price.gt(0) ? price.round(12).toFixed() : null);
+
+/**
+ * The take-profit and stop-loss prices the rules give a BUY entered at `entry`: a percentage of the entry, or a
+ * multiple of the ATR (null without an ATR); a stop-loss at or below zero is null.
+ */
+export function exitLevels(
+  entry: string,
+  rules: Pick<StrategyRules, "take_profit" | "stop_loss">,
+  atr: string | null,
+): { takeProfit: string | null; stopLoss: string | null } {
+  const price = new Big(entry);
+  const distance = (exit: ExitDistance): Big | null => {
+    if (exit.unit === "pct") return price.times(exit.value).div(100);
+    return atr === null ? null : new Big(atr).times(exit.value);
+  };
+  const up = distance(rules.take_profit);
+  const down = distance(rules.stop_loss);
+  return {
+    takeProfit: up === null ? null : positivePrice(price.plus(up)),
+    stopLoss: down === null ? null : positivePrice(price.minus(down)),
+  };
+}

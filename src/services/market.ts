@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Database } from "../db/client";
-import { coinRows } from "../db/queries/market-data";
-import { CodedError } from "../domain/errors";
+import { type CoinRow, coinRows } from "../db/queries/market-data";
+import { CodedError, NotFound } from "../domain/errors";
 import { TemporaryExchangeError, UnknownOrderError } from "../domain/exchange-errors";
 import { UnknownSymbolError } from "../domain/symbol";
 import type { ExchangeClient, Timeframe } from "../exchanges/types";
@@ -138,24 +138,33 @@ export async function coinsView(database: Database, maxItems: number) {
         `first ${maxItems}: remove items or raise the limit`,
     );
   }
+  return { coins: rows.map(coinJson), limit: maxItems };
+}
+
+/** One watched coin of the coins view; NotFound when the symbol is not watched. */
+export async function coinOf(database: Database, symbol: string) {
+  const [row] = await coinRows(database.sql, 1, symbol);
+  if (!row) throw new NotFound(`${symbol} is not on the watchlist: ATP computes indicators for watched symbols`);
+  return coinJson(row);
+}
+
+function coinJson(r: CoinRow) {
   return {
-    coins: rows.map((r) => ({
-      symbol: r.symbol,
-      price: r.price,
-      volume_24h: r.volume_24h,
-      rsi: r.rsi,
-      ma50: r.ma50,
-      ma200: r.ma200,
-      ema10: r.ema10,
-      atr: r.atr,
-      volume_ratio: r.volume_ratio,
-      resistance_levels: r.levels,
-      alerts: { any: r.alert_enabled, buy: r.buy_alert_enabled, sell: r.sell_alert_enabled },
-      trade_enabled: r.trade_enabled,
-      preset: r.preset,
-      strategy_state: r.strategy_state,
-      updated_at: r.updated_at,
-    })),
-    limit: maxItems,
+    symbol: r.symbol,
+    price: r.price,
+    volume_24h: r.volume_24h,
+    rsi: r.rsi,
+    ma50: r.ma50,
+    ma200: r.ma200,
+    ema10: r.ema10,
+    atr: r.atr,
+    volume_ratio: r.volume_ratio,
+    resistance_levels: r.levels,
+    alerts: { any: r.alert_enabled, buy: r.buy_alert_enabled, sell: r.sell_alert_enabled },
+    trade_enabled: r.trade_enabled,
+    preset: r.preset,
+    strategy_state: r.strategy_state,
+    updated_at: r.updated_at,
   };
 }
+export type CoinJson = ReturnType<typeof coinJson>;

@@ -56,8 +56,11 @@ export interface CoinRow {
   updated_at: string | null;
 }
 
-/** The first `limit` live watchlist items by symbol, each with its market data (null before its first evaluation). */
-export async function coinRows(sql: Queryable, limit: number): Promise<CoinRow[]> {
+/**
+ * The first `limit` live watchlist items by symbol (or the one `symbol`), each with its market data (null before its
+ * first evaluation).
+ */
+export async function coinRows(sql: Queryable, limit: number, symbol?: string): Promise<CoinRow[]> {
   return await sql<CoinRow[]>`
     select w.symbol, w.alert_enabled, coalesce(w.buy_alert_enabled, w.alert_enabled) as buy_alert_enabled,
       coalesce(w.sell_alert_enabled, w.alert_enabled) as sell_alert_enabled, w.trade_enabled, w.preset,
@@ -66,7 +69,7 @@ export async function coinRows(sql: Queryable, limit: number): Promise<CoinRow[]
       m.levels, m.strategy_state,
       to_char(m.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at
     from watchlist_items w left join market_data m on m.symbol = w.symbol
-    where w.deleted_at is null
+    where w.deleted_at is null ${symbol === undefined ? sql`` : sql`and w.symbol = ${symbol}`}
     order by w.symbol
     limit ${limit}`;
 }

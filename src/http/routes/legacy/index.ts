@@ -1,8 +1,11 @@
 import { type AppDeps, createRouter } from "../../context";
+import { legacyConfigRoutes } from "./config";
 import { legacyDashboardRoutes } from "./dashboard";
+import { legacyMarketRoutes } from "./market";
 import { legacyMonitoringRoutes } from "./monitoring";
 import { legacyOrdersRoutes } from "./orders";
 import { legacyOutOfScopeRoutes } from "./out-of-scope";
+import { legacyTestRoutes } from "./test-endpoints";
 import { legacyTradingRoutes } from "./trading";
 import { legacyWatchlistRoutes } from "./watchlist";
 
@@ -12,11 +15,15 @@ import { legacyWatchlistRoutes } from "./watchlist";
  * services', the shapes the frontend's.
  */
 export function legacyRoutes(deps: AppDeps) {
-  return createRouter()
+  const router = createRouter()
     .route("/", legacyDashboardRoutes(deps))
     .route("/", legacyMonitoringRoutes(deps))
     .route("/", legacyWatchlistRoutes(deps))
     .route("/", legacyOrdersRoutes(deps))
     .route("/", legacyTradingRoutes(deps))
+    .route("/", legacyMarketRoutes(deps))
+    .route("/", legacyConfigRoutes(deps))
     .route("/", legacyOutOfScopeRoutes());
+  // ENABLE_TEST_ENDPOINTS: without it `POST /test/simulate-alert` does not exist (404).
+  return deps.config.ENABLE_TEST_ENDPOINTS ? router.route("/", legacyTestRoutes(deps)) : router;
 }

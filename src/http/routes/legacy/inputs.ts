@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import type { OperationDoc } from "../../openapi";
+import { configBody } from "./config";
+import { alertRatioQuery, customCoinBody, signalsQuery } from "./market";
 import { messagesQuery, throttleQuery } from "./monitoring";
 import { historyQuery, quickBody } from "./orders";
+import { simulateAlertBody } from "./test-endpoints";
 import { balanceQuery, toggleBody } from "./trading";
 import { alertBody, bulkBody, buyAlertBody, sellAlertBody } from "./watchlist";
 import { legacyItemBody } from "./watchlist-fields";
@@ -40,6 +43,16 @@ export const LEGACY_INPUTS: readonly LegacyInput[] = [
   ["post", "/trading/live-toggle", { body: toggleBody }],
   ["get", "/loans"],
   ["get", "/account/balance", { query: balanceQuery }],
+  ["get", "/instruments"],
+  ["get", "/market/top-coins-data"],
+  ["post", "/market/top-coins/custom", { body: customCoinBody }],
+  ["delete", "/market/top-coins/custom/:s"],
+  ["get", "/signals", { query: signalsQuery }],
+  ["get", "/alert-ratio", { query: alertRatioQuery }],
+  ["get", "/data-sources/status"],
+  ["get", "/config"],
+  ["put", "/config", { body: configBody }],
+  ["post", "/test/simulate-alert", { body: simulateAlertBody }],
 ];
 
 /** The legacy routes' declared inputs under `prefix` (none when the prefix is empty: the adapter is off). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Big, formatDecimal } from "../../../domain/money";
-import { BUILTIN_PRESETS, DEFAULT_PRESET, type ExitDistance } from "../../../domain/strategy";
+import { BUILTIN_PRESETS, DEFAULT_PRESET, exitLevels } from "../../../domain/strategy";
 import type { WatchlistItemJson } from "../../../services/watchlist";
 import { ApiError } from "../../errors";
 import { fieldErrors } from "../../validation";
@@ -122,14 +122,10 @@ export function toAtpFields(
   return parsed.data;
 }
 
-/** An exit distance in percent, when the rules give one in percent. */
-const pctOf = (exit: ExitDistance) => (exit.unit === "pct" ? Number(exit.value) : null);
-
 /** A watchlist item as the frontend reads it (WatchlistItem of src/lib/api.ts). */
 export function legacyItem(item: WatchlistItemJson, exchange: string) {
   const price = num(item.market?.price);
-  const tpPct = pctOf(item.rules.take_profit);
-  const slPct = pctOf(item.rules.stop_loss);
+  const exits = item.market ? exitLevels(item.market.price, item.rules, item.market.atr) : null;
   const [, mode] = item.preset.split("-");
   return {
     id: item.id,
@@ -149,9 +145,9 @@ export function legacyItem(item: WatchlistItemJson, exchange: string) {
     alert_cooldown_minutes: item.cooldown_seconds === null ? null : item.cooldown_seconds / 60,
     sl_percentage: num(item.stop_loss_pct),
     tp_percentage: num(item.take_profit_pct),
-    // The levels the item's effective rules put on an entry at today's price (null when ATR-based or no price).
-    tp_price: price !== null && tpPct !== null ? price * (1 + tpPct / 100) : null,
-    sl_price: price !== null && slPct !== null ? price * (1 - slPct / 100) : null,
+    // The levels the item's effective rules put on an entry at today's price (null without a price, or an ATR).
+    tp_price: num(exits?.takeProfit),
+    sl_price: num(exits?.stopLoss),
     price,
     rsi: num(item.market?.rsi),
     ma50: num(item.market?.ma50),
