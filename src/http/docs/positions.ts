@@ -20,6 +20,10 @@ export const protectionShape = z.object({
   order_status: z.string().nullable(),
   filled_quantity: nullableAmount,
   note: z.string().nullable(),
+  expected_outcome: nullableAmount.meta({
+    description:
+      "what the unfilled part makes (take-profit) or loses (stop-loss) at the limit price over the average entry",
+  }),
 });
 
 export const positionShape = z.object({

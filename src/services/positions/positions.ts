@@ -20,6 +20,8 @@ export interface ProtectionJson {
   order_status: string | null;
   filled_quantity: string | null;
   note: string | null;
+  /** What its unfilled part makes (take-profit) or loses (stop-loss) at its limit price over the average entry. */
+  expected_outcome: string | null;
 }
 
 /** One open position of an account. */
@@ -44,7 +46,13 @@ export interface PositionJson {
   expected_loss_at_sl: string | null;
 }
 
-const toProtectionJson = (p: ProtectionRow): ProtectionJson => ({
+/** An order's unfilled quantity, and what it makes at its limit price over the average entry (null without one). */
+function outcomeOf(p: ProtectionRow, averageEntry: string | null): { left: Big; outcome: Big | null } {
+  const left = new Big(p.quantity).minus(p.filled_quantity ?? "0");
+  return { left, outcome: averageEntry === null ? null : left.times(new Big(p.limit_price).minus(averageEntry)) };
+}
+
+const toProtectionJson = (p: ProtectionRow, averageEntry: string | null): ProtectionJson => ({
   kind: p.kind,
   state: p.state,
   client_oid: p.client_oid,
@@ -57,6 +65,7 @@ const toProtectionJson = (p: ProtectionRow): ProtectionJson => ({
   order_status: p.order_status,
   filled_quantity: p.filled_quantity,
   note: p.note,
+  expected_outcome: outcomeOf(p, averageEntry).outcome?.round(8).toFixed() ?? null,
 });
 
 /** What the working orders of one kind cover, and what they make at their limit price over the average entry. */
@@ -64,9 +73,9 @@ function coverage(protection: ProtectionRow[], kind: ProtectionRow["kind"], aver
   let covered = new Big(0);
   let outcome = new Big(0);
   for (const p of protection.filter((x) => x.kind === kind)) {
-    const left = new Big(p.quantity).minus(p.filled_quantity ?? "0");
-    covered = covered.plus(left);
-    if (averageEntry !== null) outcome = outcome.plus(left.times(new Big(p.limit_price).minus(averageEntry)));
+    const one = outcomeOf(p, averageEntry);
+    covered = covered.plus(one.left);
+    if (one.outcome !== null) outcome = outcome.plus(one.outcome);
   }
   return { covered: covered.toFixed(), outcome: averageEntry === null ? null : outcome.round(8).toFixed() };
 }
@@ -110,7 +119,7 @@ export async function listPositions(
       realised_pnl: book?.realised ?? "0",
       unmatched_qty: book?.unmatched_qty ?? "0",
       lots: lots.filter((l) => l.symbol === s).length,
-      protection: own.map(toProtectionJson),
+      protection: own.map((p) => toProtectionJson(p, summary.averageEntry)),
       tp_covered_qty: tp.covered,
       sl_covered_qty: sl.covered,
       expected_profit_at_tp: tp.outcome,

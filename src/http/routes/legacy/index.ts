@@ -5,6 +5,7 @@ import { legacyMarketRoutes } from "./market";
 import { legacyMonitoringRoutes } from "./monitoring";
 import { legacyOrdersRoutes } from "./orders";
 import { legacyOutOfScopeRoutes } from "./out-of-scope";
+import { legacyPositionsRoutes } from "./positions";
 import { legacyTestRoutes } from "./test-endpoints";
 import { legacyTradingRoutes } from "./trading";
 import { legacyWatchlistRoutes } from "./watchlist";
@@ -23,6 +24,7 @@ export function legacyRoutes(deps: AppDeps) {
     .route("/", legacyTradingRoutes(deps))
     .route("/", legacyMarketRoutes(deps))
     .route("/", legacyConfigRoutes(deps))
+    .route("/", legacyPositionsRoutes(deps))
     .route("/", legacyOutOfScopeRoutes());
   // ENABLE_TEST_ENDPOINTS: without it `POST /test/simulate-alert` does not exist (404).
   return deps.config.ENABLE_TEST_ENDPOINTS ? router.route("/", legacyTestRoutes(deps)) : router;

@@ -53,6 +53,10 @@ export const LEGACY_INPUTS: readonly LegacyInput[] = [
   ["get", "/config"],
   ["put", "/config", { body: configBody }],
   ["post", "/test/simulate-alert", { body: simulateAlertBody }],
+  ["get", "/orders/tp-sl-values"],
+  ["get", "/dashboard/open-orders-summary"],
+  ["get", "/dashboard/expected-take-profit"],
+  ["get", "/dashboard/expected-take-profit/:s"],
 ];
 
 /** The legacy routes' declared inputs under `prefix` (none when the prefix is empty: the adapter is off). */
