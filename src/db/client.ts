@@ -1,11 +1,13 @@
-import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+/**
+ * The runtime database client: one postgres.js pool per process, its parsers set here and nowhere else: numeric
+ * and int8 as exact strings (postgres.js's own), date and time columns as PostgreSQL's text (INSTANT_TEXT below;
+ * queries that render JSON format instants with isoUtc), JSON parameters as JSON text (JSON_TEXT). Nothing wraps or rewires it: Drizzle keeps the schema (src/db/schema) and
+ * drizzle-kit's migrations (src/db/migrate.ts, on a connection of its own); every runtime query is a postgres.js
+ * tagged template in src/db/queries.
+ */
 import postgres from "postgres";
-import * as schema from "./schema";
 
-export type Schema = typeof schema;
-/** The Drizzle database (schema, migrations, ordinary writes). */
-export type Db = PostgresJsDatabase<Schema>;
-/** The postgres.js client (prepared tagged-template queries for hot reads, LISTEN/NOTIFY). */
+/** The postgres.js client (prepared tagged-template queries, LISTEN/NOTIFY). */
 export type Sql = postgres.Sql;
 /** Anything raw queries can run on: the pool or a transaction of it. */
 export type Queryable = postgres.Sql | postgres.TransactionSql;
@@ -18,9 +20,8 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-/** One pool shared by Drizzle and raw queries, with its own lifecycle. */
+/** One pool, with its own lifecycle. */
 export interface Database {
-  db: Db;
   sql: Sql;
   /** Server-side view of this pool: connections open and running a statement now. */
   poolStats(): Promise<{ max: number; open: number; active: number }>;
@@ -28,9 +29,29 @@ export interface Database {
 }
 
 /**
- * Opens a postgres.js pool (prepared statements on, per-connection statement_timeout) and wraps it in Drizzle.
- * Drizzle makes the client return date/time columns as PostgreSQL's text; hot queries build JSON in SQL instead.
+ * Date and time columns (date, time, timestamp, timestamptz) come back as PostgreSQL's text, never as a JS Date:
+ * instants reach the wire through isoUtc in SQL, and a row's time compares and sorts as it is stored. A Date
+ * parameter is sent as its ISO string.
  */
+const INSTANT_TEXT = {
+  to: 1184,
+  from: [1082, 1083, 1114, 1184],
+  serialize: (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)),
+  parse: (text: string) => text,
+};
+
+/**
+ * json and jsonb parameters: a string is taken as JSON text already (queries pass JSON.stringify'd values), any other
+ * value is stringified; results are parsed.
+ */
+const JSON_TEXT = {
+  to: 3802,
+  from: [114, 3802],
+  serialize: (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value)),
+  parse: (text: string) => JSON.parse(text) as unknown,
+};
+
+/** Opens a postgres.js pool (prepared statements on, per-connection statement_timeout). */
 export function createDatabase({
   url,
   max,
@@ -45,12 +66,10 @@ export function createDatabase({
     max_lifetime: 60 * 30,
     connect_timeout: connectTimeoutS,
     onnotice: () => {},
+    types: { instantText: INSTANT_TEXT, jsonText: JSON_TEXT },
     connection: { application_name: applicationName, statement_timeout: statementTimeoutMs },
   });
-  const db = drizzle(sql, { schema });
-  restoreArrayTypes(sql);
   return {
-    db,
     sql,
     poolStats: async () => {
       // postgres.js keeps no public counters, so ask the server (application_name is unique per pool).
@@ -61,20 +80,4 @@ export function createDatabase({
     },
     close: (timeoutS = 5) => sql.end({ timeout: timeoutS }),
   };
-}
-
-// numeric[], timestamp[], timestamptz[], date[]: array types whose handlers Drizzle replaces.
-const DRIZZLE_ARRAY_OIDS = ["1231", "1115", "1185", "1182"];
-
-/**
- * Drizzle swaps in pass-through handlers for some array types, which breaks array parameters of raw
- * queries (e.g. `unnest(${values}::numeric[])`). The schema has no array columns, so hand those types
- * back to postgres.js, which installs its own array handlers when it connects.
- */
-function restoreArrayTypes(sql: Sql): void {
-  const options = sql.options as unknown as { parsers: Record<string, unknown>; serializers: Record<string, unknown> };
-  for (const oid of DRIZZLE_ARRAY_OIDS) {
-    delete options.parsers[oid];
-    delete options.serializers[oid];
-  }
 }

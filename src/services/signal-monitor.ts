@@ -3,7 +3,7 @@ import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import { upsertMarketData } from "../db/queries/market-data";
 import { insertSignal, latestSignal } from "../db/queries/signals";
-import { alertSides, monitoredWatchlist, type WatchlistRow } from "../db/queries/watchlist";
+import { alertSides, listWatchlistRows, type WatchlistRow } from "../db/queries/watchlist";
 import { AuthenticationError } from "../domain/exchange-errors";
 import { computeIndicators, indicatorToDecimal } from "../domain/indicators";
 import { swingLevels, volume24h } from "../domain/levels";
@@ -52,7 +52,7 @@ type Outcome = "none" | "signal" | "blocked";
 export async function runSignalMonitorCycle(deps: SignalMonitorDeps): Promise<SignalMonitorSummary> {
   const { database, log, config, stopping = () => false } = deps;
   const [items, catalog] = await Promise.all([
-    monitoredWatchlist(database.db, config.WATCHLIST_MAX_ITEMS),
+    listWatchlistRows(database.sql, config.WATCHLIST_MAX_ITEMS),
     presetCatalog(database),
   ]);
   const summary: SignalMonitorSummary = { symbols: 0, signals: 0, blocked: 0, failed: 0 };

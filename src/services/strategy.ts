@@ -30,25 +30,25 @@ const builtinJson = (name: string, rules: StrategyRules): PresetJson => ({
 });
 
 /** Every preset: the built-ins first, then the operator's, each by name. */
-export async function listPresets({ db }: Database): Promise<PresetJson[]> {
-  const stored = await listStoredPresets(db);
+export async function listPresets({ sql }: Database): Promise<PresetJson[]> {
+  const stored = await listStoredPresets(sql);
   return [
     ...Object.entries(BUILTIN_PRESETS).map(([name, rules]) => builtinJson(name, { ...rules })),
     ...stored.map((row) => ({
       name: row.name,
       builtin: false,
       rules: row.rules,
-      updated_at: row.updatedAt.toISOString(),
+      updated_at: row.updatedAt,
     })),
   ];
 }
 
 /** One preset by name, or null. */
-export async function findPreset({ db }: Database, name: string): Promise<PresetJson | null> {
+export async function findPreset({ sql }: Database, name: string): Promise<PresetJson | null> {
   const builtin = BUILTIN_PRESETS[name];
   if (builtin) return builtinJson(name, { ...builtin });
-  const row = await findStoredPreset(db, name);
-  return row && { name: row.name, builtin: false, rules: row.rules, updated_at: row.updatedAt.toISOString() };
+  const row = await findStoredPreset(sql, name);
+  return row && { name: row.name, builtin: false, rules: row.rules, updated_at: row.updatedAt };
 }
 
 /** Creates or replaces an operator preset; refuses built-in names and rules that can never or always fire. */
@@ -60,9 +60,9 @@ export async function savePreset(database: Database, name: string, rules: Strate
     );
   }
   refuseUnusable(rules, `preset ${name}`);
-  const row = await upsertStoredPreset(database.db, name, rules);
+  const row = await upsertStoredPreset(database.sql, name, rules);
   await notifyChange(database.sql, "watchlist");
-  return { name: row.name, builtin: false, rules: row.rules, updated_at: row.updatedAt.toISOString() };
+  return { name: row.name, builtin: false, rules: row.rules, updated_at: row.updatedAt };
 }
 
 /** The rules of a preset by name; an unknown name is a 400 `unknown_preset`. */
@@ -76,9 +76,9 @@ export async function presetRules(database: Database, name: string): Promise<Str
  * Every preset's rules by name, for a cycle that evaluates many items (one read for all of them).
  * Built-ins shadow nothing: their names cannot be stored.
  */
-export async function presetCatalog({ db }: Database): Promise<Map<string, StrategyRules>> {
+export async function presetCatalog({ sql }: Database): Promise<Map<string, StrategyRules>> {
   const catalog = new Map<string, StrategyRules>(Object.entries(BUILTIN_PRESETS).map(([n, r]) => [n, { ...r }]));
-  for (const row of await listStoredPresets(db)) catalog.set(row.name, row.rules);
+  for (const row of await listStoredPresets(sql)) catalog.set(row.name, row.rules);
   return catalog;
 }
 
@@ -99,7 +99,7 @@ export function rulesOfItem(catalog: ReadonlyMap<string, StrategyRules>, item: I
  * move — or null when the symbol is not watched. Positions read their default take-profit and stop-loss here.
  */
 export async function effectiveRules(database: Database, symbol: string): Promise<StrategyRules | null> {
-  const item = await findWatchlistRow(database.db, symbol);
+  const item = await findWatchlistRow(database.sql, symbol);
   if (!item) return null;
   return rulesOfItem(await presetCatalog(database), item);
 }
@@ -130,7 +130,7 @@ function refuseUnusable(rules: StrategyRules, what: string): void {
 export async function throttleView(database: Database, now: Date) {
   const [rows, items, catalog] = await Promise.all([
     latestSignalPerWatchedSymbol(database.sql),
-    listWatchlistRows(database.db),
+    listWatchlistRows(database.sql),
     presetCatalog(database),
   ]);
   const bySymbol = new Map(items.map((item) => [item.symbol, item]));

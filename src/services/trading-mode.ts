@@ -21,7 +21,7 @@ export async function currentTradingMode(
   database: Database,
   exchange: Pick<ExchangeClient, "name" | "live"> | undefined,
 ): Promise<TradingModeState> {
-  const liveTrading = await readLiveTrading(database.db);
+  const liveTrading = await readLiveTrading(database.sql);
   return tradingMode({ liveTrading, exchangeLive: exchange?.live === true, exchangeName: exchange?.name ?? "paper" });
 }
 
@@ -40,7 +40,7 @@ export function clientOfAccount(clients: OrderClients, account: string): Exchang
 
 /** The trading mode as `GET /api/trading/mode` shows it. */
 export async function describeTradingMode(database: Database, exchange: ExchangeClient | undefined) {
-  const liveTrading = await readLiveTrading(database.db);
+  const liveTrading = await readLiveTrading(database.sql);
   const state = tradingMode({
     liveTrading,
     exchangeLive: exchange?.live === true,
@@ -50,7 +50,7 @@ export async function describeTradingMode(database: Database, exchange: Exchange
     live_trading: liveTrading,
     mode: state.mode,
     account: state.account,
-    entries_enabled: await readEntriesEnabled(database.db),
+    entries_enabled: await readEntriesEnabled(database.sql),
     exchange: exchange?.name ?? null,
     exchange_live: exchange?.live ?? false,
     note: state.note,
@@ -59,12 +59,12 @@ export async function describeTradingMode(database: Database, exchange: Exchange
 
 /** Switches live trading on or off and announces it. */
 export async function setLiveTrading(database: Database, on: boolean): Promise<void> {
-  await writeLiveTrading(database.db, on);
+  await writeLiveTrading(database.sql, on);
   await notifyChange(database.sql, "settings");
 }
 
 /** Pauses (false) or resumes (true) new entries; protection and exits keep running either way. */
 export async function setEntriesEnabled(database: Database, on: boolean): Promise<void> {
-  await writeEntriesEnabled(database.db, on);
+  await writeEntriesEnabled(database.sql, on);
   await notifyChange(database.sql, "settings");
 }

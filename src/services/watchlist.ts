@@ -1,17 +1,16 @@
 import { notifyChange } from "../db/changes";
 import type { Database } from "../db/client";
 import {
-  alertSides,
   countWatchlist,
-  findWatchlistItem,
+  findWatchlistJson,
   findWatchlistRow,
   insertWatchlistItem,
-  listWatchlist,
-  type MarketDataRow,
+  listWatchlistJson,
   softDeleteWatchlistItem,
   updateAllWatchlistItems,
   updateWatchlistItem,
   type WatchlistFields,
+  type WatchlistJson,
   type WatchlistRow,
   watchlistSymbolById,
 } from "../db/queries/watchlist";
@@ -22,54 +21,35 @@ import { checkItemStrategy, presetCatalog, rulesOfItem } from "./strategy";
 
 export type { WatchlistFields };
 
-/** A watchlist item as the API shows it, with its effective rules and latest market data (and strategy state). */
-export function watchlistItemJson(item: WatchlistRow, market: MarketDataRow | null, rules: StrategyRules) {
-  return {
-    id: item.id,
-    symbol: item.symbol,
-    alert_enabled: item.alertEnabled,
-    buy_alert_enabled: alertSides(item).buy,
-    sell_alert_enabled: alertSides(item).sell,
-    trade_enabled: item.tradeEnabled,
-    trade_amount_usd: item.tradeAmountUsd,
-    buy_target: item.buyTarget,
-    take_profit_pct: item.takeProfitPct,
-    stop_loss_pct: item.stopLossPct,
-    min_price_change_pct: item.minPriceChangePct,
-    cooldown_seconds: item.cooldownSeconds,
+/** A watchlist item as the API shows it: the item as rendered in SQL (as on the dashboard) and its effective rules. */
+export type WatchlistItemJson = WatchlistJson & { rules: StrategyRules };
+
+/** The rendered item with the rules it runs from this catalog. */
+function withRules(item: WatchlistJson, catalog: ReadonlyMap<string, StrategyRules>): WatchlistItemJson {
+  const rules = rulesOfItem(catalog, {
     preset: item.preset,
-    overrides: item.strategyOverrides,
-    rules,
-    created_at: item.createdAt.toISOString(),
-    updated_at: item.updatedAt.toISOString(),
-    market: market && {
-      price: market.price,
-      rsi: market.rsi,
-      ma50: market.ma50,
-      ma200: market.ma200,
-      ema10: market.ema10,
-      atr: market.atr,
-      volume_ratio: market.volumeRatio,
-      strategy_state: market.strategyState,
-      updated_at: market.updatedAt.toISOString(),
-    },
-  };
+    strategyOverrides: item.overrides,
+    cooldownSeconds: item.cooldown_seconds,
+    minPriceChangePct: item.min_price_change_pct,
+    takeProfitPct: item.take_profit_pct,
+    stopLossPct: item.stop_loss_pct,
+  });
+  return { ...item, rules };
 }
-export type WatchlistItemJson = ReturnType<typeof watchlistItemJson>;
 
 /** Every live watchlist item, by symbol. */
 export async function listWatchlistItems(database: Database): Promise<WatchlistItemJson[]> {
-  const [rows, catalog] = await Promise.all([listWatchlist(database.db), presetCatalog(database)]);
-  return rows.map(({ item, market }) => watchlistItemJson(item, market, rulesOfItem(catalog, item)));
+  const [items, catalog] = await Promise.all([listWatchlistJson(database.sql), presetCatalog(database)]);
+  return items.map((item) => withRules(item, catalog));
 }
 
 const notWatched = (symbol: string) => new NotFound(`${symbol} is not on the watchlist`);
 
 /** One live item; NotFound when the symbol is not watched. */
 export async function getWatchlistItem(database: Database, symbol: string): Promise<WatchlistItemJson> {
-  const row = await findWatchlistItem(database.db, symbol);
-  if (!row) throw notWatched(symbol);
-  return watchlistItemJson(row.item, row.market, rulesOfItem(await presetCatalog(database), row.item));
+  const [item, catalog] = await Promise.all([findWatchlistJson(database.sql, symbol), presetCatalog(database)]);
+  if (!item) throw notWatched(symbol);
+  return withRules(item, catalog);
 }
 
 /** What adding an item checks besides its own fields. */
@@ -92,14 +72,14 @@ export async function addWatchlistItem(
   { listed, maxItems }: AddItemChecks = {},
 ): Promise<WatchlistItemJson> {
   if (listed && !(await listed(symbol))) throw new UnknownSymbolError(symbol);
-  const rules = await checkItemStrategy(database, strategyFields(fields, null), symbol);
-  if (maxItems !== undefined && (await countWatchlist(database.db)) >= maxItems) {
+  await checkItemStrategy(database, strategyFields(fields, null), symbol);
+  if (maxItems !== undefined && (await countWatchlist(database.sql)) >= maxItems) {
     throw new CodedError("watchlist_full", `the watchlist holds its limit of ${maxItems} items (WATCHLIST_MAX_ITEMS)`);
   }
-  const item = await insertWatchlistItem(database.db, symbol, fields);
+  const item = await insertWatchlistItem(database.sql, symbol, fields);
   if (!item) throw new Conflict(`${symbol} is already on the watchlist`);
   await notifyChange(database.sql, "watchlist");
-  return watchlistItemJson(item, null, rules);
+  return getWatchlistItem(database, symbol);
 }
 
 /** Changes the given fields of a live item; NotFound when the symbol is not watched. */
@@ -108,10 +88,10 @@ export async function changeWatchlistItem(
   symbol: string,
   fields: WatchlistFields,
 ): Promise<WatchlistItemJson> {
-  const current = await findWatchlistRow(database.db, symbol);
+  const current = await findWatchlistRow(database.sql, symbol);
   if (!current) throw notWatched(symbol);
   await checkItemStrategy(database, strategyFields(fields, current), symbol);
-  const item = await updateWatchlistItem(database.db, symbol, fields);
+  const item = await updateWatchlistItem(database.sql, symbol, fields);
   if (!item) throw notWatched(symbol);
   await notifyChange(database.sql, "watchlist");
   return getWatchlistItem(database, symbol);
@@ -119,7 +99,7 @@ export async function changeWatchlistItem(
 
 /** The symbol of the live item with this id; NotFound when there is none. */
 export async function watchlistSymbolOf(database: Database, id: number): Promise<string> {
-  const symbol = await watchlistSymbolById(database.db, id);
+  const symbol = await watchlistSymbolById(database.sql, id);
   if (!symbol) throw new NotFound(`no watchlist item with id ${id}`);
   return symbol;
 }
@@ -135,14 +115,14 @@ export async function switchAllWatchlistItems(
   database: Database,
   fields: SwitchFields,
 ): Promise<{ updated: number; total: number }> {
-  const updated = await updateAllWatchlistItems(database.db, fields);
+  const updated = await updateAllWatchlistItems(database.sql, fields);
   if (updated > 0) await notifyChange(database.sql, "watchlist");
-  return { updated, total: await countWatchlist(database.db) };
+  return { updated, total: await countWatchlist(database.sql) };
 }
 
 /** Soft-deletes a live item; NotFound when the symbol is not watched. */
 export async function removeWatchlistItem(database: Database, symbol: string, at: Date): Promise<void> {
-  if (!(await softDeleteWatchlistItem(database.db, symbol, at))) throw notWatched(symbol);
+  if (!(await softDeleteWatchlistItem(database.sql, symbol, at))) throw notWatched(symbol);
   await notifyChange(database.sql, "watchlist");
 }
 

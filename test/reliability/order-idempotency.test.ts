@@ -187,7 +187,7 @@ describe("manual orders through the ccxt adapter, counted at the fake exchange",
   });
   const paper = await testPaperExchange(database);
   const { app, close } = createTestApp(database, { exchange: live, paperExchange: paper, env: { API_TOKEN } });
-  await writeLiveTrading(database.db, true);
+  await writeLiveTrading(database.sql, true);
   afterAll(async () => {
     close();
     await live.close();

@@ -342,7 +342,7 @@ describe("guards skip with a stated reason", () => {
 describe("paper unless live_trading is on and the exchange is live, read for every order", () => {
   test("live_trading on with the paper exchange places paper orders and says so", async () => {
     await withWorld({}, async (w) => {
-      await writeLiveTrading(w.database.db, true);
+      await writeLiveTrading(w.database.sql, true);
       const { id } = await simulated(w.database);
       expect(await w.scheduler()).toMatchObject({ placed: 1 });
       expect((await w.signal(id))?.status_reason).toBe(
@@ -368,7 +368,7 @@ describe("paper unless live_trading is on and the exchange is live, read for eve
       expect(await w.scheduler(clients)).toMatchObject({ placed: 1 });
       expect(liveCalls).toHaveLength(0);
 
-      await writeLiveTrading(w.database.db, true);
+      await writeLiveTrading(w.database.sql, true);
       const second = await simulated(w.database, { symbol: "ETH_USDT", price: "3000" });
       expect(await w.scheduler(clients)).toMatchObject({ placed: 1 });
       expect(liveCalls.map((r) => r.clientOid)).toEqual([signalClientOid(second.id)]);

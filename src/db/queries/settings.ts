@@ -1,41 +1,37 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../client";
-import { tradingSettings } from "../schema";
+import type { Queryable } from "../client";
 
 const LIVE_TRADING = "live_trading";
 const ENTRIES_ENABLED = "entries_enabled";
 
-async function readFlag(db: Db, key: string): Promise<boolean | undefined> {
-  const [row] = await db
-    .select({ value: tradingSettings.value })
-    .from(tradingSettings)
-    .where(eq(tradingSettings.key, key));
-  return row === undefined ? undefined : row.value === true;
+async function readFlag(sql: Queryable, key: string): Promise<boolean | undefined> {
+  const [row] = await sql<
+    { on: boolean }[]
+  >`select value = 'true'::jsonb as on from trading_settings where key = ${key}`;
+  return row?.on;
 }
 
-async function writeFlag(db: Db, key: string, on: boolean): Promise<void> {
-  await db
-    .insert(tradingSettings)
-    .values({ key, value: on })
-    .onConflictDoUpdate({ target: tradingSettings.key, set: { value: on, updatedAt: new Date() } });
+async function writeFlag(sql: Queryable, key: string, on: boolean): Promise<void> {
+  await sql`
+    insert into trading_settings (key, value) values (${key}, ${JSON.stringify(on)})
+    on conflict (key) do update set value = excluded.value, updated_at = now()`;
 }
 
 /** Whether live trading is switched on; false unless the operator set it (read for every order). */
-export async function readLiveTrading(db: Db): Promise<boolean> {
-  return (await readFlag(db, LIVE_TRADING)) ?? false;
+export async function readLiveTrading(sql: Queryable): Promise<boolean> {
+  return (await readFlag(sql, LIVE_TRADING)) ?? false;
 }
 
 /** Switches live trading on or off. */
-export async function writeLiveTrading(db: Db, on: boolean): Promise<void> {
-  await writeFlag(db, LIVE_TRADING, on);
+export async function writeLiveTrading(sql: Queryable, on: boolean): Promise<void> {
+  await writeFlag(sql, LIVE_TRADING, on);
 }
 
 /** Whether signals may open new positions; true unless the operator paused entries. */
-export async function readEntriesEnabled(db: Db): Promise<boolean> {
-  return (await readFlag(db, ENTRIES_ENABLED)) ?? true;
+export async function readEntriesEnabled(sql: Queryable): Promise<boolean> {
+  return (await readFlag(sql, ENTRIES_ENABLED)) ?? true;
 }
 
 /** Pauses or resumes new entries. */
-export async function writeEntriesEnabled(db: Db, on: boolean): Promise<void> {
-  await writeFlag(db, ENTRIES_ENABLED, on);
+export async function writeEntriesEnabled(sql: Queryable, on: boolean): Promise<void> {
+  await writeFlag(sql, ENTRIES_ENABLED, on);
 }
