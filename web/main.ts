@@ -68,10 +68,10 @@ function render(state: Dashboard): void {
   if (changed("portfolio", [state.portfolio, state.portfolio_last_updated])) {
     const net = state.portfolio.net_usd ?? state.total_usd_value;
     $("portfolio-value").textContent = usd(net);
-    const loans = Number(state.portfolio.total_loans_usd ?? 0);
+    const loans = Number(state.portfolio.total_borrowed_usd ?? 0);
     $("portfolio-meta").textContent =
       `assets ${usd(state.portfolio.total_assets_usd ?? state.total_usd_value)}` +
-      (loans > 0 ? ` · loans ${usd(state.portfolio.total_loans_usd)}` : "") +
+      (loans > 0 ? ` · loans ${usd(state.portfolio.total_borrowed_usd)}` : "") +
       (state.portfolio_last_updated
         ? ` · valued ${new Date(state.portfolio_last_updated).toLocaleTimeString()}`
         : " · not valued yet");

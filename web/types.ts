@@ -72,7 +72,7 @@ export type Position = Record<string, unknown> & { symbol: string };
 export interface Dashboard {
   total_usd_value: string;
   portfolio_last_updated: string | null;
-  portfolio: { net_usd?: string; total_assets_usd?: string; total_loans_usd?: string };
+  portfolio: { net_usd?: string; total_assets_usd?: string; total_borrowed_usd?: string };
   balances: Balance[];
   open_orders: Order[];
   executed_orders: Order[];

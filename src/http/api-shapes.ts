@@ -115,8 +115,25 @@ export const watchlistItemShape = z.looseObject({
   stop_loss_pct: nullableAmount,
   min_price_change_pct: nullableAmount.meta({ description: "null: the preset's" }),
   cooldown_seconds: z.number().int().nullable().meta({ description: "null: the preset's" }),
+  created_at: time,
+  updated_at: time,
   market: marketShape,
+  signal: z
+    .looseObject({
+      id: z.number().int(),
+      side: z.string(),
+      status: z.string(),
+      price: nullableAmount,
+      should_trade: z.boolean(),
+      reason: z.string().nullable(),
+      created_at: time,
+    })
+    .nullable()
+    .meta({ description: "the symbol's latest signal" }),
 });
+
+/** A watchlist item as the watchlist API answers it: the dashboard's item and its effective rules. */
+export const watchlistItemWithRulesShape = watchlistItemShape.extend({ rules: rulesShape });
 
 export const balanceShape = z.looseObject({
   asset: z.string(),
@@ -141,7 +158,7 @@ export const loanShape = z.object({
 });
 
 export const portfolioShape = z.looseObject({
-  assets: z.array(balanceShape),
+  assets: z.array(balanceShape.extend({ share_pct: nullableAmount.meta({ description: "% of the listed assets" }) })),
   loans: z.array(loanShape),
   total_assets_usd: amount,
   total_borrowed_usd: amount,
@@ -188,7 +205,7 @@ export const orderOutcomeShape = z.looseObject({
 export const dashboardShape = z.looseObject({
   total_usd_value: amount,
   portfolio_last_updated: nullableTime,
-  portfolio: z.looseObject({}),
+  portfolio: portfolioShape,
   balances: z.array(balanceShape),
   open_orders: z.array(orderShape),
   executed_orders: z.array(orderShape),

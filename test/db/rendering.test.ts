@@ -5,8 +5,8 @@ import { json } from "../helpers/json";
 import { insertDashboardFixture } from "../services/dashboard/fixture";
 
 /**
- * The API and the dashboard render an order, a signal and a balance with the same SQL fragment
- * (db/queries/<aggregate>.ts), so the same row reads the same in both.
+ * The API and the dashboard render an order, a signal, a balance, a watchlist item and the portfolio with the same
+ * SQL fragment (db/queries/<aggregate>.ts), so the same row reads the same in both.
  */
 describe("one rendering per aggregate: the API's JSON is the dashboard's", async () => {
   const database = await createTestDatabase();
@@ -34,12 +34,26 @@ describe("one rendering per aggregate: the API's JSON is the dashboard's", async
     expect(state.fast_signals.length).toBeGreaterThan(0);
   });
 
-  test("a balance (the portfolio's assets add only their share)", async () => {
+  test("a balance: the portfolio's held assets are the dashboard's balances, adding only their share", async () => {
     const portfolio = await json(await app.request("/api/portfolio"));
-    const assets = new Map(
-      portfolio.assets.map(({ share: _, ...balance }: { asset: string; share: unknown }) => [balance.asset, balance]),
-    );
-    expect(state.balances.length).toBeGreaterThan(0);
-    for (const balance of state.balances) expect(assets.get(balance.asset)).toEqual(balance);
+    const byAsset = new Map(state.balances.map((b: { asset: string }) => [b.asset, b]));
+    expect(portfolio.assets.length).toBeGreaterThan(0);
+    for (const { share_pct: _, ...balance } of portfolio.assets) expect(byAsset.get(balance.asset)).toEqual(balance);
+  });
+
+  test("a watchlist item: the API's item is the dashboard's plus its effective rules", async () => {
+    const items = (await json(await app.request("/api/watchlist"))).watchlist;
+    expect(state.watchlist.length).toBeGreaterThan(0);
+    expect(items.map(({ rules: _, ...item }: { rules: unknown }) => item)).toEqual(state.watchlist);
+    const one = await json(await app.request(`/api/watchlist/${state.watchlist[0].symbol}`));
+    expect(one).toEqual(items[0]);
+    expect(one.rules).toBeDefined();
+  });
+
+  test("the portfolio", async () => {
+    expect(await json(await app.request("/api/portfolio"))).toEqual(state.portfolio);
+    expect(state.portfolio.loans.length).toBeGreaterThan(0);
+    const loans = (await json(await app.request("/api/loans?active=true"))).loans;
+    expect(loans).toEqual(expect.arrayContaining(state.portfolio.loans));
   });
 });

@@ -11,18 +11,18 @@ describe("portfolio API", async () => {
     await database.close();
   });
 
-  test("before any valuation the totals are null and the lists empty", async () => {
+  test("before any valuation the totals are zero, the lists empty and valued_at null", async () => {
     expect(await json(await app.request("/api/portfolio"))).toEqual({
       assets: [],
       loans: [],
-      total_assets_usd: null,
-      total_borrowed_usd: null,
-      net_usd: null,
+      total_assets_usd: "0",
+      total_borrowed_usd: "0",
+      net_usd: "0",
       valued_at: null,
     });
   });
 
-  test("balances with USD value and share, active loans, the latest snapshot's totals", async () => {
+  test("held balances with USD value and share, active loans, their totals, the latest valuation's time", async () => {
     await database.sql`insert into exchange_balances (asset, free, locked, total, usd_value) values
       ('USDT', 6000, 0, 6000, 6000), ('BTC', 0.05, 0, 0.05, 3000), ('DOGE', 0, 0, 0, 0), ('XYZ', 5, 0, 5, null)`;
     await database.sql`insert into portfolio_loans (currency, borrowed_amount, borrowed_usd, is_active) values
@@ -36,9 +36,9 @@ describe("portfolio API", async () => {
       net_usd: "7500",
       valued_at: "2025-01-02T00:00:00.000Z",
     });
-    expect(body.assets.map((a: { asset: string; share: string | null }) => [a.asset, a.share])).toEqual([
-      ["USDT", "0.666667"],
-      ["BTC", "0.333333"],
+    expect(body.assets.map((a: { asset: string; share_pct: string | null }) => [a.asset, a.share_pct])).toEqual([
+      ["USDT", "66.67"],
+      ["BTC", "33.33"],
       ["XYZ", null],
     ]);
     expect(body.loans.map((l: { currency: string }) => l.currency)).toEqual(["ETH"]);

@@ -3,8 +3,10 @@ import type { ChangeTopic } from "../changes";
 import type { Sql } from "../client";
 import { balanceFields } from "./exchange-balances";
 import { orderFields } from "./orders";
+import { portfolioJson } from "./portfolio";
 import { signalFields } from "./signals";
 import { type Fragment, inList, isoUtc, jsonList as rowsAsJson } from "./sql";
+import { watchlistFields } from "./watchlist";
 
 export type { Fragment } from "./sql";
 
@@ -47,7 +49,6 @@ export const DASHBOARD_LIMITS = {
   signals: 20,
   watchlist: 200,
   balances: 200,
-  loans: 200,
   services: 50,
 } as const;
 
@@ -67,8 +68,8 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
   // row_to_json-style rendering is compact, unlike json_build_object (" : ") and json_agg (newlines).
   const jsonList = (columns: Fragment, from: Fragment, order: Fragment) => rowsAsJson(sql, columns, from, order);
 
-  // Orders, signals and balances are rendered by their own query files' fragments, so the API and the dashboard
-  // cannot drift.
+  // Orders, signals, balances, the watchlist and the portfolio are rendered by their own query files' fragments, so
+  // the API and the dashboard cannot drift.
   const orderColumns = orderFields(sql);
   const signalColumns = signalFields(sql);
   const newestSignals = (shouldTrade: Fragment) =>
@@ -84,29 +85,7 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
       total_usd_value: sql`(select to_json(coalesce(sum(usd_value), 0)::text) from exchange_balances where total > 0)`,
       portfolio_last_updated: sql`(select to_json(${iso("taken_at")}) from portfolio_snapshots
         order by taken_at desc nulls last limit 1)`,
-      portfolio: sql`(with totals as (
-          select coalesce((select sum(usd_value) from exchange_balances where total > 0), 0) as assets_usd,
-                 coalesce((select sum(borrowed_usd) from portfolio_loans where is_active), 0) as loans_usd
-        )
-        select json_build_object(
-          'assets', ${jsonList(
-            sql`t.asset, t.total::text as quantity, t.usd_value::text as usd_value,
-              case when totals.assets_usd > 0 then round(t.usd_value * 100 / totals.assets_usd, 2)::text end as share_pct`,
-            sql`select * from exchange_balances where total > 0
-              order by usd_value desc nulls last, asset ${limit(DASHBOARD_LIMITS.balances)}`,
-            sql`t.usd_value desc nulls last, t.asset`,
-          )},
-          'loans', ${jsonList(
-            sql`t.currency, t.borrowed_amount::text as borrowed_amount, t.borrowed_usd::text as borrowed_usd,
-              t.interest_rate::text as interest_rate, t.auto_detected`,
-            sql`select * from portfolio_loans where is_active
-              order by borrowed_usd desc, currency ${limit(DASHBOARD_LIMITS.loans)}`,
-            sql`t.borrowed_usd desc, t.currency`,
-          )},
-          'total_assets_usd', totals.assets_usd::text,
-          'total_loans_usd', totals.loans_usd::text,
-          'net_usd', (totals.assets_usd - totals.loans_usd)::text)
-        from totals)`,
+      portfolio: portfolioJson(sql),
     },
     balances: {
       balances: jsonList(
@@ -138,23 +117,7 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
     slow_signals: { slow_signals: newestSignals(sql`false`) },
     watchlist: {
       watchlist: jsonList(
-        sql`t.id, t.symbol, t.alert_enabled, coalesce(t.buy_alert_enabled, t.alert_enabled) as buy_alert_enabled,
-          coalesce(t.sell_alert_enabled, t.alert_enabled) as sell_alert_enabled, t.preset,
-          t.strategy_overrides as overrides, t.trade_enabled, t.trade_amount_usd::text as trade_amount_usd,
-          t.buy_target::text as buy_target, t.take_profit_pct::text as take_profit_pct,
-          t.stop_loss_pct::text as stop_loss_pct, t.min_price_change_pct::text as min_price_change_pct,
-          t.cooldown_seconds,
-          (select row_to_json(m) from (
-            select price::text as price, rsi::text as rsi, ma50::text as ma50, ma200::text as ma200,
-              ema10::text as ema10, atr::text as atr, volume_ratio::text as volume_ratio, strategy_state,
-              ${iso("updated_at")} as updated_at
-            from market_data where symbol = t.symbol) m) as market,
-          (select row_to_json(s) from (
-            select ts.id, ts.side, ts.status, ts.price::text as price, ts.should_trade, ts.reason,
-              ${iso("ts.created_at")} as created_at
-            from trade_signals ts where ts.symbol = t.symbol
-            -- Qualified: a bare created_at here would sort by the text column above, not by the index.
-            order by ts.created_at desc nulls last limit 1) s) as signal`,
+        watchlistFields(sql),
         sql`select * from watchlist_items where deleted_at is null
           order by symbol ${limit(DASHBOARD_LIMITS.watchlist)}`,
         sql`t.symbol`,

@@ -27,7 +27,7 @@ export type WatchlistFields = Partial<
 
 /** The latest market data of a watched symbol, as rendered. */
 export interface MarketJson {
-  price: string | null;
+  price: string;
   rsi: string | null;
   ma50: string | null;
   ma200: string | null;

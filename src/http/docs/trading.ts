@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { loanShape, orderOutcomeShape, orderShape, pageOf, signalShape, watchlistItemShape } from "../api-shapes";
+import {
+  loanShape,
+  orderOutcomeShape,
+  orderShape,
+  pageOf,
+  signalShape,
+  watchlistItemWithRulesShape,
+} from "../api-shapes";
 import type { OperationDoc } from "../openapi";
 import * as loans from "../routes/loans";
 import * as orders from "../routes/orders";
@@ -14,7 +21,9 @@ export const tradingOperations: OperationDoc[] = [
     tag: "watchlist",
     access: "read",
     summary: "Watched symbols with their latest price and indicators",
-    responses: { 200: { description: "The live items", schema: z.object({ watchlist: z.array(watchlistItemShape) }) } },
+    responses: {
+      200: { description: "The live items", schema: z.object({ watchlist: z.array(watchlistItemWithRulesShape) }) },
+    },
   },
   {
     method: "post",
@@ -24,7 +33,7 @@ export const tradingOperations: OperationDoc[] = [
     summary: "Add a symbol",
     body: watchlist.createBody,
     responses: {
-      201: { description: "Added", schema: watchlistItemShape },
+      201: { description: "Added", schema: watchlistItemWithRulesShape },
       409: { description: "Already on the watchlist" },
     },
   },
@@ -35,7 +44,10 @@ export const tradingOperations: OperationDoc[] = [
     access: "read",
     summary: "One watched symbol",
     params: watchlist.symbolParam,
-    responses: { 200: { description: "The item", schema: watchlistItemShape }, 404: { description: "Not watched" } },
+    responses: {
+      200: { description: "The item", schema: watchlistItemWithRulesShape },
+      404: { description: "Not watched" },
+    },
   },
   ...(["put", "patch"] as const).map(
     (method): OperationDoc => ({
@@ -46,7 +58,10 @@ export const tradingOperations: OperationDoc[] = [
       summary: "Change alerts, trading, the amount, buy target, TP/SL % or throttling (fields given only)",
       params: watchlist.symbolParam,
       body: watchlist.updateBody,
-      responses: { 200: { description: "Changed", schema: watchlistItemShape }, 404: { description: "Not watched" } },
+      responses: {
+        200: { description: "Changed", schema: watchlistItemWithRulesShape },
+        404: { description: "Not watched" },
+      },
     }),
   ),
   {

@@ -69,23 +69,44 @@ describe("GET /api/dashboard/state", async () => {
     expect(Date.now() - Date.parse(body.generated_at)).toBeLessThan(60_000);
   });
 
-  test("portfolio: assets with exact quantities, values and shares; active loans netted", async () => {
+  test("portfolio: held assets as balances with their share, active loans as the loans API renders them, netted", async () => {
     const body = await json(await app.request("/api/dashboard/state"));
     expect(body.total_usd_value).toBe("50000.000000000");
     expect(body.portfolio_last_updated).toBe(at(180));
-    expect(body.portfolio).toEqual({
+    const balance = (asset: string, free: string, locked: string, total: string, usd: string, share: string) => ({
+      asset,
+      free,
+      locked,
+      total,
+      usd_value: usd,
+      updated_at: at(300),
+      share_pct: share,
+    });
+    expect(body.portfolio).toMatchObject({
       assets: [
-        { asset: "BTC", quantity: "0.50000000", usd_value: "30000.00", share_pct: "60.00" },
-        { asset: "USDT", quantity: "14999.876543211", usd_value: "14999.876543211", share_pct: "30.00" },
-        { asset: "ETH", quantity: "2.5", usd_value: "5000.123456789", share_pct: "10.00" },
+        balance("BTC", "0.40000000", "0.10000000", "0.50000000", "30000.00", "60.00"),
+        balance("USDT", "14000.876543211", "999", "14999.876543211", "14999.876543211", "30.00"),
+        balance("ETH", "2.5", "0", "2.5", "5000.123456789", "10.00"),
       ],
       loans: [
-        { currency: "SOL", borrowed_amount: "3", borrowed_usd: "450", interest_rate: "0.0001", auto_detected: true },
+        {
+          currency: "SOL",
+          borrowed_amount: "3",
+          borrowed_usd: "450",
+          interest_rate: "0.0001",
+          is_active: true,
+          auto_detected: true,
+          notes: null,
+        },
       ],
       total_assets_usd: "50000.000000000",
-      total_loans_usd: "450",
+      total_borrowed_usd: "450",
       net_usd: "49550.000000000",
+      valued_at: at(180),
     });
+    expect(body.portfolio.assets[0]).toEqual(
+      balance("BTC", "0.40000000", "0.10000000", "0.50000000", "30000.00", "60.00"),
+    );
   });
 
   test("balances: every non-zero asset, largest value first, amounts as stored", async () => {
@@ -214,6 +235,8 @@ describe("GET /api/dashboard/state", async () => {
         stop_loss_pct: "2.25",
         min_price_change_pct: "1.5",
         cooldown_seconds: 600,
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
         market: {
           price: "43210.5",
           rsi: "38.25",
@@ -250,6 +273,8 @@ describe("GET /api/dashboard/state", async () => {
         stop_loss_pct: null,
         min_price_change_pct: "1",
         cooldown_seconds: 300,
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
         market: null,
         signal: null,
       },

@@ -18,10 +18,10 @@ interface AtpDashboard {
     updated_at: string;
   }[];
   portfolio: {
-    assets: { asset: string; quantity: string; usd_value: string | null; share_pct: string | null }[];
+    assets: { asset: string; total: string; usd_value: string | null; share_pct: string | null }[];
     loans: { currency: string; borrowed_amount: string; borrowed_usd: string }[];
     total_assets_usd: string;
-    total_loans_usd: string;
+    total_borrowed_usd: string;
     net_usd: string;
   } | null;
   portfolio_last_updated: string | null;
@@ -128,8 +128,8 @@ export function legacyDashboardState(atp: AtpDashboard) {
     const b = byAsset.get(a.asset);
     return {
       coin: a.asset,
-      balance: num0(a.quantity),
-      available_qty: num0(b?.free ?? a.quantity),
+      balance: num0(a.total),
+      available_qty: num0(b?.free ?? a.total),
       reserved_qty: num0(b?.locked),
       haircut: 0,
       value_usd: num0(a.usd_value),
@@ -157,7 +157,7 @@ export function legacyDashboardState(atp: AtpDashboard) {
       assets,
       total_value_usd: num0(portfolio?.total_assets_usd ?? atp.total_usd_value),
       total_assets_usd: num0(portfolio?.total_assets_usd),
-      total_borrowed_usd: num0(portfolio?.total_loans_usd),
+      total_borrowed_usd: num0(portfolio?.total_borrowed_usd),
       net_usd: num0(portfolio?.net_usd),
       loans: (portfolio?.loans ?? []).map((l) => ({
         currency: l.currency,
