@@ -71,7 +71,15 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .use(noStoreJson())
-    .use(authFailures({ limit: config.AUTH_FAILURE_LIMIT, windowMs: config.AUTH_FAILURE_WINDOW_MS, log }))
+    .use(
+      authFailures({
+        limit: config.AUTH_FAILURE_LIMIT,
+        windowMs: config.AUTH_FAILURE_WINDOW_MS,
+        log,
+        // Without READ_TOKEN no read checks a token: a client held back for failed writes still reads.
+        unchecked: (c) => !config.READ_TOKEN && (c.req.method === "GET" || c.req.method === "HEAD"),
+      }),
+    )
     .use("/metrics", metricsAuth)
     .use("/metrics/*", metricsAuth)
     .use(

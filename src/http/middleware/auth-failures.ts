@@ -10,6 +10,11 @@ export interface AuthFailuresOptions {
   log: Logger;
   /** Clients tracked at once (the least recent are forgotten first). */
   maxClients?: number;
+  /**
+   * Requests whose credentials no route checks (reads while READ_TOKEN is unset): a client held back for its failed
+   * writes still reads. The replaced frontend sends its `x-api-key` on every call, reads included.
+   */
+  unchecked?: (c: Context) => boolean;
 }
 
 /** Too many failed authentications from this client: wait `retryAfterS`. */
@@ -46,10 +51,16 @@ const presentsCredentials = (c: Context) =>
  * checking them, and one `warn` line names the address. Requests without credentials pass (open reads stay open),
  * and so do requests without a peer address (in-process ones: tests).
  */
-export function authFailures({ limit, windowMs, log, maxClients = 10_000 }: AuthFailuresOptions): MiddlewareHandler {
+export function authFailures({
+  limit,
+  windowMs,
+  log,
+  maxClients = 10_000,
+  unchecked,
+}: AuthFailuresOptions): MiddlewareHandler {
   const clients = new LRUCache<string, Failures>({ max: maxClients, ttl: windowMs });
   return async function authFailuresMiddleware(c, next) {
-    if (!presentsCredentials(c)) return next();
+    if (!presentsCredentials(c) || unchecked?.(c)) return next();
     const address = clientAddress(c);
     // Without a peer address (an in-process request) there is no client to hold to account.
     if (address === "unknown") return next();

@@ -61,6 +61,31 @@ describe("the legacy API's edge: auth, CORS, error shape, prefix", async () => {
     expect(legacyRead.status).toBe(200);
   });
 
+  test("the unchanged frontend (demo-key) held back for its failed writes still reads", async () => {
+    // As Bun.serve passes itself to Hono: one peer address for every request.
+    const peer = { requestIP: () => ({ address: "10.9.9.9", family: "IPv4", port: 40_000 }) };
+    const demo = { ...CLIENT, "x-api-key": "demo-key" };
+    for (let i = 0; i < 10; i++) {
+      const res = await open.app.request(
+        "/legacy/api/manual-trade",
+        { method: "POST", headers: demo, body: "{}" },
+        peer,
+      );
+      expect(res.status).toBe(401);
+    }
+    const refused = await open.app.request(
+      "/legacy/api/manual-trade",
+      { method: "POST", headers: demo, body: "{}" },
+      peer,
+    );
+    expect(refused.status).toBe(429);
+    expect(typeof (await json(refused)).detail).toBe("string");
+    expect((await open.app.request("/legacy/api/health", { headers: demo }, peer)).status).toBe(200);
+    // With READ_TOKEN reads check the key, and are held back too.
+    for (let i = 0; i < 10; i++) await locked.app.request("/legacy/api/health", { headers: demo }, peer);
+    expect((await locked.app.request("/legacy/api/health", { headers: demo }, peer)).status).toBe(429);
+  });
+
   test("with READ_TOKEN, legacy reads need a key too", async () => {
     const res = await locked.app.request("/legacy/api/health");
     expect(res.status).toBe(401);
