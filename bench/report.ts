@@ -17,7 +17,7 @@ export function renderMarkdown(run: RunResults): string {
         : "") +
       `; ${run.duration_s.toFixed(0)} s in all.`,
     "",
-    "| SPEC §9 target | measured | target | result | what limits it (CPU, % of one core) |",
+    "| SPEC §9 target | measured | target | result | what limits it (measured: CPU per answer or build, lag, WAL, CPU % of one core) |",
     "|---|---|---|---|---|",
     ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.limit} | ${t.verdict} | ${t.limited_by ?? ""} |`),
     "",
