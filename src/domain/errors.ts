@@ -29,6 +29,7 @@ export type ErrorCode =
   | "exchange_error"
   | "unavailable"
   | "exchange_unavailable"
+  | "database_unavailable"
   | "timeout"
   | "order_pending";
 

@@ -1,6 +1,9 @@
 import type { DashboardSnapshot } from "../services/dashboard";
 import type { Encoding } from "../services/dashboard/encodings";
 
+/** Set on a dashboard answered from an older build because the database is out of reach. */
+export const STALE_HEADER = "X-Dashboard-Stale";
+
 /** One representation of a dashboard: its body, and the headers it is always sent with, built once. */
 interface Representation {
   encoding: Encoding | "identity";
@@ -74,12 +77,22 @@ const NEGOTIATIONS_KEPT = 32;
 export function dashboardResponder(staticHeaders: readonly (readonly [string, string])[] = []) {
   const cache = new WeakMap<DashboardSnapshot, Prepared>();
 
-  const represent = (encoding: Representation["encoding"], body: Blob, size: number, etag: string): Representation => {
+  const represent = (
+    encoding: Representation["encoding"],
+    body: Blob,
+    size: number,
+    etag: string,
+    unavailableSince: string | undefined,
+  ): Representation => {
     const common: [string, string][] = [
       ["Cache-Control", "no-store"],
       ["ETag", etag],
       ["Vary", "Accept-Encoding"],
       ...staticHeaders.map(([k, v]) => [k, v] as [string, string]),
+      // The database is away: an older complete build, said so (its body's generated_at tells its age).
+      ...(unavailableSince
+        ? [[STALE_HEADER, `database unavailable since ${unavailableSince}`] as [string, string]]
+        : []),
     ];
     const headers = new Headers([
       ["Content-Type", "application/json"],
@@ -93,9 +106,16 @@ export function dashboardResponder(staticHeaders: readonly (readonly [string, st
     const held = cache.get(snapshot);
     // Rebuilt once when the compressed copies arrive after the snapshot was first served.
     if (held && held.encoded === snapshot.encoded) return held;
-    const identity = represent("identity", new Blob([snapshot.body]), Buffer.byteLength(snapshot.body), snapshot.etag);
+    const stale = snapshot.unavailableSince;
+    const identity = represent(
+      "identity",
+      new Blob([snapshot.body]),
+      Buffer.byteLength(snapshot.body),
+      snapshot.etag,
+      stale,
+    );
     const compressed = (snapshot.encoded ?? [])
-      .map((e) => represent(e.encoding, e.bytes, e.size, e.etag))
+      .map((e) => represent(e.encoding, e.bytes, e.size, e.etag, stale))
       .sort((a, b) => a.size - b.size);
     const tags = new Set([snapshot.etag, ...(snapshot.encoded ?? []).map((e) => e.etag)]);
     const prepared: Prepared = { identity, compressed, tags, encoded: snapshot.encoded, negotiated: new Map() };

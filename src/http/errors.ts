@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { asDatabaseUnavailable } from "../db/errors";
 import { CodedError, type ErrorCode } from "../domain/errors";
 import type { Logger } from "../lib/logger";
 
@@ -37,6 +38,7 @@ export const STATUS_OF_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   exchange_error: 502,
   unavailable: 503,
   exchange_unavailable: 503,
+  database_unavailable: 503,
   timeout: 504,
   order_pending: 504,
 };
@@ -51,9 +53,13 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
-/** The app's one error handler: coded errors get their table status, anything else is a logged 500. */
+/**
+ * The app's one error handler: coded errors get their table status (a lost or refused database connection is
+ * coded here, once, as 503 database_unavailable), anything else is a logged 500.
+ */
 export function handleError(log: Logger) {
-  return function onError(err: Error, c: Context) {
+  return function onError(thrown: Error, c: Context) {
+    const err = asDatabaseUnavailable(thrown) ?? thrown;
     if (err instanceof CodedError) {
       const headers = err.retryAfterS === undefined ? undefined : { "Retry-After": String(err.retryAfterS) };
       return c.json(errorBody(err.code, err.publicMessage, err.details), STATUS_OF_CODE[err.code], headers);

@@ -16,11 +16,20 @@ export async function describeServices(database: Database, services: ServiceCont
   }));
 }
 
-/** Starts or stops one service; NotFound for a name the supervisor does not know. */
-export async function controlService(services: ServiceControl, name: string, action: "start" | "stop"): Promise<void> {
+/**
+ * Starts or stops one service; NotFound for a name the supervisor does not know. The database is asked first:
+ * while it is away the request fails (503) and changes nothing, rather than acting and failing to report it.
+ */
+export async function controlService(
+  database: Database,
+  services: ServiceControl,
+  name: string,
+  action: "start" | "stop",
+): Promise<void> {
   if (!services.names().includes(name)) {
     throw new NotFound(`unknown service ${name}; known: ${services.names().join(", ")}`);
   }
+  await database.sql`select 1`;
   if (action === "start") services.start(name);
   else await services.stop(name);
 }

@@ -11,7 +11,7 @@ export function servicesRoutes({ database, services }: Pick<AppDeps, "database" 
     .get("/status", async (c) => c.json({ services: await describeServices(database, services) }))
     .post("/:name/:action", validate("param", params), async (c) => {
       const { name, action } = c.req.valid("param");
-      await controlService(services, name, action);
+      await controlService(database, services, name, action);
       return c.json({ services: await describeServices(database, services) });
     });
 }

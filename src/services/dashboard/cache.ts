@@ -2,19 +2,10 @@ import { LRUCache } from "lru-cache";
 import { DASHBOARD_PARTS, type DashboardPartName, PARTS_BY_TOPIC } from "../../db/queries/dashboard";
 import type { Logger } from "../../lib/logger";
 import type { BuiltDashboard, DashboardBuild } from "./builder";
-import { type EncodedBody, encodeBody } from "./encodings";
+import { encodeBody } from "./encodings";
+import { type DashboardSnapshot, keptThroughOutage } from "./outage";
 
-/** A built dashboard as the cache holds it. */
-export interface DashboardSnapshot extends BuiltDashboard {
-  /** Cache clock (ms) when its build started. */
-  builtAt: number;
-  /** Cache clock (ms) when it expires without any change (max age, shorter when partial). */
-  expiresAt: number;
-  /** Cache clock (ms) of the first change announced after its build started; unset while it is current. */
-  staleSince?: number;
-  /** The body compressed in each coding, set once made (off the request path, after the build is served). */
-  encoded?: readonly EncodedBody[];
-}
+export type { DashboardSnapshot } from "./outage";
 
 export interface DashboardCacheOptions {
   /** Builds the dashboard: every part, or only the parts named (the changed ones). */
@@ -69,6 +60,8 @@ export class DashboardCache {
   private readonly listeners = new Set<(snapshot: DashboardSnapshot) => void>();
   /** The newest snapshot built; a change marks it (and the build under way) stale. */
   private latest?: DashboardSnapshot;
+  /** The newest snapshot with every part: what answers while no part can be read. */
+  private lastComplete?: DashboardSnapshot;
   private building?: { staleSince?: number };
   private lastEmittedEtag?: string;
   /** The state being handed to the subscribers (see push). */
@@ -214,6 +207,8 @@ export class DashboardCache {
       });
       const ttl = built.partial ? Math.min(this.o.maxAgeMs, PARTIAL_TTL_MS) : this.o.maxAgeMs;
       if (options) options.ttl = ttl;
+      const kept = this.keepThroughOutage(built, builtAt, ttl);
+      if (kept) return kept;
       const snapshot: DashboardSnapshot = {
         ...built,
         builtAt,
@@ -228,6 +223,7 @@ export class DashboardCache {
         this.encode(snapshot);
       }
       this.latest = snapshot;
+      if (!snapshot.partial) this.lastComplete = snapshot;
       this.counts.builds++;
       this.counts.lastBuildMs = built.buildMs;
       this.counts.partReads += built.queried?.length ?? DASHBOARD_PARTS.length;
@@ -260,6 +256,17 @@ export class DashboardCache {
       if (to < listeners.length) setImmediate(round, to);
     };
     round(0);
+  }
+
+  /** No part could be read: the last complete dashboard answers, marked stale (./outage.ts). */
+  private keepThroughOutage(built: BuiltDashboard, builtAt: number, ttl: number): DashboardSnapshot | undefined {
+    const kept = keptThroughOutage(built, this.lastComplete, { builtAt, expiresAt: this.now() + ttl });
+    if (!kept) return undefined;
+    this.dirty = "all";
+    const note = "dashboard: no part could be read; answering the last complete build as stale";
+    if (!this.latest?.unavailableSince) this.o.log.warn(note, { generated_at: kept.generatedAt });
+    this.latest = this.lastComplete = kept;
+    return kept;
   }
 
   private encode(snapshot: DashboardSnapshot): void {
