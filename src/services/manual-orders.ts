@@ -155,10 +155,10 @@ export interface OrderLookup {
  * NotFound when neither exists.
  */
 export async function findByClientOrderId(database: Database, clientOid: string): Promise<OrderLookup> {
-  const [order, request] = await Promise.all([
-    findOrderByClientOid(database.sql, clientOid),
-    findOrderRequest(database.sql, clientOid),
-  ]);
+  // The request first: the order row is written before its request is settled as placed, so a request read
+  // as placed always finds its order (read together, a placement landing between the two was "placed", no order).
+  const request = await findOrderRequest(database.sql, clientOid);
+  const order = await findOrderByClientOid(database.sql, clientOid);
   if (order) return { client_order_id: clientOid, state: "placed", order, error: null };
   if (!request) throw new NotFound(`no order or order request with client order id ${clientOid}`);
   return { client_order_id: clientOid, state: request.state, order: null, error: request.error };
