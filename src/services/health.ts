@@ -8,7 +8,7 @@ export async function healthReport(
   services: ServiceStatusSource,
   { timeoutMs, startedAt }: { timeoutMs: number; startedAt: number },
 ) {
-  const check = await checkDatabase(sql, timeoutMs);
+  const check = await sharedCheck(sql, timeoutMs);
   return {
     ok: check.ok,
     body: {
@@ -19,6 +19,24 @@ export async function healthReport(
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
     },
   };
+}
+
+// The round trip under way per pool: requests arriving while one runs share it (see sharedCheck).
+const inFlight = new WeakMap<Sql, Promise<DatabaseCheck>>();
+
+/**
+ * `checkDatabase`, single-flight: a /health request that arrives while a check is under way takes that
+ * check's outcome (at most one round trip old) instead of queueing a `select 1` of its own. A burst of
+ * probes (a load balancer, a fixed-rate client's simultaneous ticks) costs PostgreSQL one query, not one
+ * each; nothing is kept once the check has settled.
+ */
+export function sharedCheck(sql: Sql, timeoutMs: number): Promise<DatabaseCheck> {
+  let check = inFlight.get(sql);
+  if (!check) {
+    check = checkDatabase(sql, timeoutMs).finally(() => inFlight.delete(sql));
+    inFlight.set(sql, check);
+  }
+  return check;
 }
 
 /** Outcome of a database round trip bounded by a timeout. */

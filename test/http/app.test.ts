@@ -5,6 +5,7 @@ import { createDatabase } from "../../src/db/client";
 import { handleError, notFound } from "../../src/http/errors";
 import { validate } from "../../src/http/validation";
 import { createLogger } from "../../src/lib/logger";
+import { sharedCheck } from "../../src/services/health";
 import { createTestApp } from "../helpers/app";
 import { createTestDatabase } from "../helpers/cluster";
 import { json } from "../helpers/json";
@@ -44,6 +45,20 @@ describe("HTTP foundation", async () => {
     expect(body.status).toBe("ok");
     expect(body.database.ok).toBe(true);
     expect(body.services[0]).toMatchObject({ name: "exchange_sync", state: "running" });
+  });
+
+  test("concurrent /health requests share one database round trip; the next one after it makes its own", async () => {
+    const first = sharedCheck(database.sql, 1000);
+    expect(sharedCheck(database.sql, 1000)).toBe(first);
+    expect((await first).ok).toBe(true);
+    await Bun.sleep(0);
+    const next = sharedCheck(database.sql, 1000);
+    expect(next).not.toBe(first);
+    await next;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => app.request("/health")));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const latencies = new Set(await Promise.all(answers.map(async (r) => (await json(r)).database.latency_ms)));
+    expect(latencies.size).toBeLessThan(20);
   });
 
   test("GET /health is 503 with details when the database is unreachable, /ping_fast still 200", async () => {
