@@ -89,7 +89,8 @@ export function runWorker(definition: WorkerDefinition): void {
     const context: WorkerContext = {
       name: definition.name,
       config,
-      database,
+      // Every transaction a service opens is fenced: a replica that lost its lock writes nothing more.
+      database: { ...database, sql: leadership.fenced(database.sql) },
       log,
       stopping: () => stopRequested,
     };
