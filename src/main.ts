@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     readToken: config.READ_TOKEN,
     corsOrigins: config.CORS_ORIGINS,
     legacyPrefix: config.LEGACY_API_PREFIX,
+    cached: config.DASHBOARD_CACHE === "on",
     fallback: (request, bunServer) => app.fetch(request, bunServer),
   });
   const server = await listenOrStop(config, { routes, fetch: app.fetch }, log, async () => {

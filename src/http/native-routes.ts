@@ -42,6 +42,8 @@ export interface NativeRoutesDeps {
   corsOrigins?: readonly string[];
   /** LEGACY_API_PREFIX: when set, its `/dashboard/state` (the same snapshot in the frontend's shape) is answered here too. */
   legacyPrefix?: string;
+  /** DASHBOARD_CACHE is on: snapshots are kept, so their legacy renderings are worth compressed copies. */
+  cached?: boolean;
   /** The Hono app: answers what the native route does not (any other method, a read needing a token, a build error). */
   fallback: (request: Request, server: Server) => Response | Promise<Response>;
 }
@@ -118,10 +120,11 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
   };
 
   const routes: Record<string, ReturnType<typeof route>> = { [DASHBOARD_STATE]: route(DASHBOARD_STATE, (s) => s) };
+  const legacyOptions = { compress: deps.cached ?? true };
   if (deps.legacyPrefix) {
     routes[`${deps.legacyPrefix}/dashboard/state`] = route(
       `${deps.legacyPrefix}/dashboard/state`,
-      (s) => legacyView(s).snapshot,
+      (s) => legacyView(s, legacyOptions).snapshot,
     );
   }
   return routes;

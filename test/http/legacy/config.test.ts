@@ -61,6 +61,12 @@ describe("legacy /config over ATP's presets", async () => {
     const item = await json(await app.request("/api/watchlist/BTC_USDT"));
     expect(item).toMatchObject({ preset: "swing-aggressive", overrides: { rsi_buy_below: 42 } });
     expect(item.rules.rsi_buy_below).toBe(42);
+    // One bad coin among good ones writes nothing.
+    const mixed = await put({
+      coins: { BTC_USDT: { preset: "scalp-conservative" }, ETH_USDT: { preset: "swing-aggressive" } },
+    });
+    expect(mixed.status).toBe(404);
+    expect((await json(await app.request("/api/watchlist/BTC_USDT"))).preset).toBe("swing-aggressive");
     for (const body of [
       { coins: { BTC_USDT: { preset: "no-such" } } },
       { coins: { ETH_USDT: { preset: "swing-aggressive" } } },

@@ -147,6 +147,22 @@ describe("legacy /dashboard/state and /dashboard/snapshot", async () => {
     expect(snap).toMatchObject({ stale: false, empty: false });
   });
 
+  test("with DASHBOARD_CACHE=off each answer is a build of its own, never compressed", async () => {
+    const off = createTestApp(database, { env: { LOG_LEVEL: "warn", DASHBOARD_CACHE: "off" }, services: RUNNING });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await off.app.request(STATE, { headers: { ...CLIENT, "Accept-Encoding": "gzip, br" } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-encoding")).toBeNull();
+        expect((await json(res)).bot_status.is_running).toBe(true);
+        await Bun.sleep(50);
+      }
+      expect(off.dashboard.stats().dashboard_builds).toBe(2);
+    } finally {
+      off.close();
+    }
+  });
+
   test("an empty account is an empty snapshot", async () => {
     const empty = await createTestDatabase();
     const e = createTestApp(empty, { env: { LOG_LEVEL: "warn" } });

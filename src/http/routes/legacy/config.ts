@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BUILTIN_PRESETS, type StrategyRules } from "../../../domain/strategy";
-import { listPresets } from "../../../services/strategy";
-import { changeWatchlistItem, listWatchlistItems } from "../../../services/watchlist";
+import { listPresets, presetRules } from "../../../services/strategy";
+import { changeWatchlistItem, getWatchlistItem, listWatchlistItems } from "../../../services/watchlist";
 import { type AppDeps, createRouter } from "../../context";
 import { ApiError } from "../../errors";
 import { symbolField } from "../../fields";
@@ -81,7 +81,15 @@ export function legacyConfigRoutes({ database }: Pick<AppDeps, "database">) {
         }
       }
       if (problems.length > 0) throw new ApiError("preset_refused", "the built-in presets are fixed", problems);
-      for (const [symbol, coin] of Object.entries(body.coins ?? {})) {
+      // Every coin watched and every preset known before the first write: a bad entry writes nothing.
+      const coins = Object.entries(body.coins ?? {});
+      await Promise.all(
+        coins.map(async ([symbol, coin]) => {
+          await getWatchlistItem(database, symbol);
+          if (coin.preset !== undefined) await presetRules(database, coin.preset);
+        }),
+      );
+      for (const [symbol, coin] of coins) {
         if (coin.preset !== undefined || coin.overrides !== undefined) {
           await changeWatchlistItem(database, symbol, toFields({ preset: coin.preset, overrides: coin.overrides }));
         }

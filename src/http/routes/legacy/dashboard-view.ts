@@ -191,7 +191,7 @@ const views = new WeakMap<DashboardSnapshot, LegacyView>();
  * compressed off the request path, its own ETag derived from ATP's), so `/dashboard/state` under the legacy prefix
  * is served from the same cache at the same cost per request.
  */
-export function legacyView(snapshot: DashboardSnapshot): LegacyView {
+export function legacyView(snapshot: DashboardSnapshot, { compress = true }: { compress?: boolean } = {}): LegacyView {
   let view = views.get(snapshot);
   if (!view) {
     const state = legacyDashboardState(JSON.parse(snapshot.body) as AtpDashboard);
@@ -199,10 +199,13 @@ export function legacyView(snapshot: DashboardSnapshot): LegacyView {
     // A pure function of ATP's body, whose ETag already leaves out generated_at: the same tag, marked.
     const etag = snapshot.etag.replace(/"$/, '-legacy"');
     const made: DashboardSnapshot = { ...snapshot, body, etag, encoded: undefined };
-    // encodeBody leaves out a coding that fails (identity is then served); it does not reject.
-    void encodeBody(body, etag).then((encoded) => {
-      made.encoded = encoded;
-    });
+    // Like ATP's own body, compressed only when the cache keeps it (DASHBOARD_CACHE=on). encodeBody leaves out a
+    // coding that fails (identity is then served); it does not reject.
+    if (compress) {
+      void encodeBody(body, etag).then((encoded) => {
+        made.encoded = encoded;
+      });
+    }
     view = { snapshot: made, empty: state.balances.length === 0 && state.open_orders.length === 0 };
     views.set(snapshot, view);
   }

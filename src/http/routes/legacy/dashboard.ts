@@ -15,12 +15,15 @@ export function snapshotBody(view: LegacyView, atp: DashboardSnapshot, nowMs: nu
  * `GET /dashboard/state` (ATP's cached dashboard in the frontend's shape, ETag and 304; without READ_TOKEN Bun's
  * router answers it first, src/http/native-routes.ts) and `GET /dashboard/snapshot`.
  */
-export function legacyDashboardRoutes({ dashboard, now }: Pick<AppDeps, "dashboard" | "now">) {
+export function legacyDashboardRoutes({ dashboard, config, now }: Pick<AppDeps, "dashboard" | "config" | "now">) {
   const respond = dashboardResponder();
+  // Like ATP's own body, compressed only when the cache keeps snapshots.
+  const options = { compress: config.DASHBOARD_CACHE === "on" };
   return createRouter()
-    .get("/dashboard/state", async (c) => respond(view(await dashboard.current()).snapshot, c.req.raw.headers))
+    .get("/dashboard/state", async (c) => respond(view(await dashboard.current(), options).snapshot, c.req.raw.headers))
     .get("/dashboard/snapshot", async (c) => {
       const atp = await dashboard.current();
-      return c.body(snapshotBody(view(atp), atp, now().getTime()), 200, { "Content-Type": "application/json" });
+      const legacy = view(atp, options);
+      return c.body(snapshotBody(legacy, atp, now().getTime()), 200, { "Content-Type": "application/json" });
     });
 }
