@@ -1,6 +1,7 @@
 import type { Levels } from "../../domain/levels";
 import type { Queryable } from "../client";
 import type { StrategyStateRecord } from "../schema/market-data";
+import { isoUtc } from "./sql";
 
 /** Latest price and indicators of a symbol, as decimal strings. */
 export interface MarketDataValues {
@@ -67,7 +68,7 @@ export async function coinRows(sql: Queryable, limit: number, symbol?: string): 
       m.price::text as price, m.volume_24h::text as volume_24h, m.rsi::text as rsi, m.ma50::text as ma50,
       m.ma200::text as ma200, m.ema10::text as ema10, m.atr::text as atr, m.volume_ratio::text as volume_ratio,
       m.levels, m.strategy_state,
-      to_char(m.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at
+      ${isoUtc(sql, "m.updated_at")} as updated_at
     from watchlist_items w left join market_data m on m.symbol = w.symbol
     where w.deleted_at is null ${symbol === undefined ? sql`` : sql`and w.symbol = ${symbol}`}
     order by w.symbol

@@ -1,5 +1,6 @@
 import type { SignalSide } from "../../domain/signals";
 import type { Queryable } from "../client";
+import { isoUtc } from "./sql";
 
 /** A live watchlist symbol with its latest signal (null fields when it never signalled). */
 export interface LatestSignalRow {
@@ -14,7 +15,7 @@ export interface LatestSignalRow {
 export async function latestSignalPerWatchedSymbol(sql: Queryable): Promise<LatestSignalRow[]> {
   return await sql<LatestSignalRow[]>`
     select w.symbol, s.side, s.price::text as price,
-      to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+      ${isoUtc(sql, "s.created_at")} as created_at,
       extract(epoch from s.created_at)::float8 * 1000 as created_ms
     from watchlist_items w
     left join lateral (
