@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   ExchangeError,
   RateLimitedError,
+  retryAfterOf,
   TemporaryExchangeError,
 } from "../../src/domain/exchange-errors";
 import type { CcxtExchangeOptions } from "../../src/exchanges/ccxt/client";
@@ -138,6 +139,8 @@ describe("errorForHttpStatus", () => {
     expect((limited as RateLimitedError).retryAfterMs).toBe(2000);
     expect(errorForHttpStatus(401, {}, "", "x")).toBeInstanceOf(AuthenticationError);
     expect(errorForHttpStatus(502, {}, "<html>", "x")).toBeInstanceOf(TemporaryExchangeError);
+    expect(retryAfterOf(errorForHttpStatus(502, {}, "<html>", "x"))).toBeUndefined();
+    expect(retryAfterOf(errorForHttpStatus(503, { "Retry-After": "30" }, "maintenance", "x"))).toBe(30_000);
     expect(errorForHttpStatus(408, {}, "", "x")).toBeInstanceOf(TemporaryExchangeError);
     expect(errorForHttpStatus(400, {}, '{"code":306}', "x")).toBeUndefined();
     expect(errorForHttpStatus(200, {}, "{}", "x")).toBeUndefined();

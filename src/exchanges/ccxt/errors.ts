@@ -57,7 +57,8 @@ export function errorForHttpStatus(
   if (status === 429) return new RateLimitedError(detail, retryAfterMs(headers["Retry-After"]));
   if (status === 401) return new AuthenticationError(detail);
   if (status === 408) return new ExchangeTimeoutError(detail);
-  if (status >= 500) return new TemporaryExchangeError(detail);
+  // A 503 may say when to come back (maintenance): the hint is the floor of every retry's wait.
+  if (status >= 500) return new TemporaryExchangeError(detail, { retryAfterMs: retryAfterMs(headers["Retry-After"]) });
   return undefined;
 }
 
