@@ -1,9 +1,9 @@
 /**
  * The runtime database client: one postgres.js pool per process, its parsers set here and nowhere else: numeric
  * and int8 as exact strings (postgres.js's own), date and time columns as PostgreSQL's text (INSTANT_TEXT below;
- * queries that render JSON format instants with isoUtc), JSON parameters as JSON text (JSON_TEXT). Nothing wraps or rewires it: Drizzle keeps the schema (src/db/schema) and
- * drizzle-kit's migrations (src/db/migrate.ts, on a connection of its own); every runtime query is a postgres.js
- * tagged template in src/db/queries.
+ * queries that render JSON format instants with isoUtc), JSON parameters as JSON text (JSON_TEXT). Nothing wraps
+ * or rewires it: Drizzle keeps the schema (src/db/schema) and drizzle-kit's migrations (src/db/migrate.ts, on a
+ * connection of its own); every runtime query is a postgres.js tagged template in src/db/queries.
  */
 import postgres from "postgres";
 

@@ -36,7 +36,7 @@ export class DatabaseUnavailable extends CodedError {
   }
 }
 
-/** Whether an error (or one of its causes: Drizzle wraps the driver's) says the database is out of reach. */
+/** Whether an error (or one of its causes: a wrapper keeps the driver's as its cause) says the database is out of reach. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;

@@ -92,7 +92,7 @@ export async function listSignals(
 
 /** Inserts a pending signal. */
 export async function insertSignal(sql: Queryable, s: NewSignal): Promise<SignalJson> {
-  // ISO strings, not Dates: Drizzle replaced this client's timestamp serialiser with a pass-through.
+  // ISO strings: the pool reads and writes instants as text (db/client.ts).
   const created = s.createdAt.toISOString();
   const [row] = await sql<SignalRow[]>`
     insert into trade_signals as t (symbol, side, strategy, price, rsi, ma50, ma200, ema10, atr, volume_ratio, reason,
