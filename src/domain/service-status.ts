@@ -12,6 +12,8 @@ export interface ServiceStatus {
   last_success_at: string | null;
   last_error: string | null;
   restarts: number;
+  /** Cycles that failed since the service started (a worker that retries with backoff, not a crash). */
+  failed_cycles?: number;
 }
 
 /** Read access to the services' states, as the HTTP layer sees it. */

@@ -181,6 +181,7 @@ export const serviceShape = z.looseObject({
   last_success_at: nullableTime.optional(),
   last_error: z.string().nullable(),
   restarts: z.number().int(),
+  failed_cycles: z.number().int().optional(),
 });
 
 export const tradingModeShape = z.object({

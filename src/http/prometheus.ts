@@ -57,6 +57,12 @@ export async function prometheusText(sources: PrometheusSources): Promise<string
     out.sample("atp_service_up", s.state === "running" ? 1 : 0, { service: s.name, state: s.state });
   }
   out.family(
+    "atp_service_failed_cycles_total",
+    "counter",
+    "Cycles of the background service that failed (each retried with backoff), by service.",
+  );
+  for (const s of statuses) out.sample("atp_service_failed_cycles_total", s.failed_cycles ?? 0, { service: s.name });
+  out.family(
     "atp_service_last_success_age_seconds",
     "gauge",
     "Seconds since the service's last successful cycle (absent before its first).",

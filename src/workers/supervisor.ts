@@ -39,6 +39,7 @@ interface ServiceHandle {
   lastSuccessAt: number | null;
   lastError: string | null;
   restarts: number;
+  failedCycles: number;
   crashes: number;
   lastHeartbeat: number;
   startedAt: number;
@@ -80,6 +81,7 @@ export class Supervisor implements ServiceStatusSource {
         lastRunAt: null,
         lastSuccessAt: null,
         lastError: null,
+        failedCycles: 0,
         restarts: 0,
         crashes: 0,
         lastHeartbeat: 0,
@@ -140,6 +142,7 @@ export class Supervisor implements ServiceStatusSource {
       last_success_at: iso(h.lastSuccessAt),
       last_error: h.lastError,
       restarts: h.restarts,
+      failed_cycles: h.failedCycles,
     }));
   }
 
@@ -198,7 +201,10 @@ export class Supervisor implements ServiceStatusSource {
       case "run":
         handle.lastRunAt = message.startedAt;
         if (message.ok) handle.lastSuccessAt = message.finishedAt;
-        else handle.lastError = message.error ?? "cycle failed";
+        else {
+          handle.lastError = message.error ?? "cycle failed";
+          handle.failedCycles++;
+        }
         if (Date.now() - handle.startedAt > this.o.stableAfterMs) handle.crashes = 0;
         break;
       case "failed":

@@ -21,7 +21,9 @@ export type Fault =
   | { kind: "late"; ms: number }
   | { kind: "auth" }
   | { kind: "server-error" }
-  | { kind: "maintenance" };
+  | { kind: "maintenance" }
+  /** A 200 whose body is cut short: not JSON. */
+  | { kind: "malformed" };
 
 interface FakeOrder {
   order_id: string;
@@ -87,6 +89,8 @@ export function startFakeCryptocom({
   const faults: { fault: Fault; method?: string }[] = [];
   /** Every API method received, in order (faulted ones included). */
   const requests: string[] = [];
+  /** When each of them arrived (ms), in the same order. */
+  const arrivals: number[] = [];
   let nextOrderId = 6_530_219_477_767_000_000n;
 
   const holding = (asset: string) => {
@@ -343,6 +347,7 @@ export function startFakeCryptocom({
       const url = new URL(request.url);
       const method = url.pathname.replace(/^\/exchange\/v1\//, "");
       requests.push(method);
+      arrivals.push(Date.now());
       const body = request.method === "POST" ? ((await request.json()) as Record<string, unknown>) : {};
       const id = Number(body.id ?? -1);
       const index = faults.findIndex((f) => !f.method || f.method === method);
@@ -368,6 +373,10 @@ export function startFakeCryptocom({
             return new Response("<html><body>502 Bad Gateway</body></html>", { status: 502 });
           case "maintenance":
             return json({ code: 9010001, message: "SYSTEM_MAINTENANCE" }, 503);
+          case "malformed":
+            return new Response(`{"id":${id},"method":"${method}","code":0,"result":{"data":[{`, {
+              headers: { "content-type": "application/json" },
+            });
         }
       }
       if (method.startsWith("private/") && (body.api_key !== apiKey || typeof body.sig !== "string")) {
@@ -391,6 +400,7 @@ export function startFakeCryptocom({
     apiKey,
     /** Every API method received, in order. */
     requests,
+    arrivals,
     /** How many requests reached a method. */
     count: (method: string) => requests.filter((m) => m === method).length,
     /** Sets the market price, filling resting orders it crosses. */
