@@ -28,6 +28,7 @@ import { servicesRoutes } from "./http/routes/services";
 import { signalsRoutes } from "./http/routes/signals";
 import { strategyRoutes } from "./http/routes/strategy";
 import { systemRoutes } from "./http/routes/system";
+import { testControlRoutes } from "./http/routes/test-control";
 import { tradingRoutes } from "./http/routes/trading";
 import { watchlistRoutes } from "./http/routes/watchlist";
 
@@ -107,7 +108,8 @@ export function createApp(deps: AppDeps) {
     .route("/api/strategy", strategyRoutes(deps))
     .route("/api/positions", positionsRoutes(deps))
     .route("/api/trades", tradesRoutes(deps))
-    .route("/api/profit", profitRoutes(deps));
+    .route("/api/profit", profitRoutes(deps))
+    .route("/api/test", testControlRoutes(deps));
 
   if (legacy) {
     // The replaced frontend sends `x-api-key`: accepted here only, by an instance of its own (/api/* never sees it).

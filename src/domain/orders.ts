@@ -4,6 +4,8 @@
  * times are ISO-8601 UTC strings; symbols are `BASE_QUOTE` (e.g. `BTC_USDT`).
  */
 
+import { Big } from "./money";
+
 export const ORDER_SIDES = ["BUY", "SELL"] as const;
 export const ORDER_TYPES = ["MARKET", "LIMIT", "STOP_LIMIT", "TAKE_PROFIT_LIMIT"] as const;
 export const ORDER_STATUSES = [
@@ -19,8 +21,21 @@ export const ORDER_STATUSES = [
 export type OrderSide = (typeof ORDER_SIDES)[number];
 export type OrderType = (typeof ORDER_TYPES)[number];
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-/** Order types a client may create (the others only appear in history imported from a live account). */
-export type CreatableOrderType = Extract<OrderType, "MARKET" | "LIMIT">;
+/** Order types a client may create: STOP_LIMIT and TAKE_PROFIT_LIMIT carry a trigger price and a limit price. */
+export type CreatableOrderType = OrderType;
+
+/** Trigger order types: armed when the price crosses the trigger, then working as a limit order. */
+export const TRIGGER_ORDER_TYPES = ["STOP_LIMIT", "TAKE_PROFIT_LIMIT"] as const satisfies readonly OrderType[];
+
+/**
+ * Whether a trigger order is armed at `price`. A STOP_LIMIT SELL (stop-loss) and a TAKE_PROFIT_LIMIT BUY arm when
+ * the price falls to the trigger; a TAKE_PROFIT_LIMIT SELL and a STOP_LIMIT BUY when it rises to it.
+ */
+export function triggerCrossed(type: OrderType, side: OrderSide, trigger: string, price: string): boolean {
+  const falling = (type === "STOP_LIMIT") === (side === "SELL");
+  const p = new Big(price);
+  return falling ? p.lte(trigger) : p.gte(trigger);
+}
 
 /** Statuses of an order still working on the exchange. */
 export const OPEN_ORDER_STATUSES = ["NEW", "ACTIVE", "PARTIALLY_FILLED"] as const satisfies readonly OrderStatus[];
@@ -75,6 +90,8 @@ export interface ExchangeOrder {
   /** Fee paid so far, in feeCurrency. */
   fee: string;
   feeCurrency: string | null;
+  /** The trigger price of a STOP_LIMIT / TAKE_PROFIT_LIMIT order (informative; not mirrored). */
+  triggerPrice?: string | null;
   /** ISO time the exchange created the order. */
   createTime: string;
   /** ISO time of the order's last change. */

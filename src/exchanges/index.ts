@@ -34,6 +34,7 @@ export async function createExchangeClient(
           slippageRate: config.PAPER_SLIPPAGE_RATE,
           startBalances: config.PAPER_START_BALANCES,
           historyOrders: config.PAPER_HISTORY_ORDERS,
+          pinnedPrices: config.ENABLE_TEST_ENDPOINTS,
           now,
         })
       : // Imported on demand so paper mode never loads ccxt.

@@ -58,8 +58,10 @@ export interface CreateOrderRequest {
   quantity?: string;
   /** Quote amount to spend, MARKET BUY only. */
   notional?: string;
-  /** Limit price, LIMIT only. */
+  /** Limit price: LIMIT, STOP_LIMIT and TAKE_PROFIT_LIMIT. */
   price?: string;
+  /** Trigger price: STOP_LIMIT and TAKE_PROFIT_LIMIT only (see triggerCrossed in domain/orders.ts). */
+  triggerPrice?: string;
   /** Client order id: the idempotency key (a repeat returns the existing order). */
   clientOid: string;
 }

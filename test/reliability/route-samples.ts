@@ -13,6 +13,7 @@ export const BODIES: Record<string, Record<string, unknown>> = {
   "PATCH /api/watchlist/:symbol": { alert_enabled: true, stop_loss_pct: "5" },
   "POST /api/orders": { symbol: "BTC_USDT", side: "BUY", type: "LIMIT", quantity: "0.001", price: "1000" },
   "POST /api/signals/simulate": { symbol: "BTC_USDT", side: "BUY", price: "100", reason: "why" },
+  "POST /api/test/paper/prices": { symbol: "BTC_USDT", price: "50000" },
   "POST /api/loans": { currency: "USDT", borrowed_amount: "100", notes: "n" },
   "PUT /api/loans/:id": { notes: "n", borrowed_amount: "5" },
   "PATCH /api/loans/:id": { notes: "n", borrowed_amount: "5" },

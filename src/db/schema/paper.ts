@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { OPEN_ORDER_STATUSES } from "../../domain/orders";
-import { amount, inList, timestamps } from "./columns";
+import { amount, inList, instant, timestamps } from "./columns";
 
 /** The paper exchange's own account balances. */
 export const paperBalances = pgTable("paper_balances", {
@@ -28,6 +28,9 @@ export const paperOrders = pgTable(
     filledValue: amount("filled_value").notNull().default("0"),
     fee: amount("fee").notNull().default("0"),
     feeCurrency: text("fee_currency"),
+    /** STOP_LIMIT / TAKE_PROFIT_LIMIT: the price that arms the order, and when it did (null until then). */
+    triggerPrice: amount("trigger_price"),
+    triggeredAt: instant("triggered_at"),
     ...timestamps,
   },
   (t) => [
@@ -43,5 +46,13 @@ export const paperOrders = pgTable(
 export const paperState = pgTable("paper_state", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
+  ...timestamps,
+});
+
+/** Prices pinned through the test endpoint: from `pinned_at` on, the symbol trades at `price` until unpinned. */
+export const paperPrices = pgTable("paper_prices", {
+  symbol: text("symbol").primaryKey(),
+  price: amount("price").notNull(),
+  pinnedAt: instant("pinned_at").notNull(),
   ...timestamps,
 });

@@ -25,7 +25,7 @@ import { seedOrderHistory } from "./history";
 import { findMarket, PAPER_MARKETS } from "./markets";
 import { matchInTransaction } from "./matching";
 import { cancelInTransaction, type PaperRates, placeOrder } from "./placing";
-import { PRICE_GRID_MS, PricePath, TIMEFRAME_MS } from "./prices";
+import { PinnedPricePath, PRICE_GRID_MS, PricePath, TIMEFRAME_MS } from "./prices";
 import {
   adjustBalance,
   createClock,
@@ -36,6 +36,7 @@ import {
   selectOrder,
   selectOrderByClientOid,
   selectOrdersAfter,
+  selectPinnedPrices,
   type Tx,
   toExchangeOrder,
   writeState,
@@ -57,6 +58,8 @@ export interface PaperExchangeOptions {
   historyOrders: number;
   /** Clock in epoch ms; tests move it. */
   now?: () => number;
+  /** Honour prices pinned through the test endpoint (ENABLE_TEST_ENDPOINTS): one small read per call. */
+  pinnedPrices?: boolean;
 }
 
 const MAX_CANDLES = 1000;
@@ -77,11 +80,33 @@ class PaperExchange implements ExchangeClient {
     feeRate: string,
     slippageRate: string,
     private readonly now: () => number,
+    private readonly pinnedPrices = false,
   ) {
     this.rates = { feeRate: new Big(feeRate), slippageRate: new Big(slippageRate) };
   }
 
+  /** Paths of the symbols whose price is pinned, and the pins they were made from. */
+  private pins = new Map<string, PricePath>();
+  private pinsKey = "[]";
+
+  /** Reads the pinned prices (when honoured); a change of pins is matched at once, within the tick too. */
+  private async refreshPins(): Promise<void> {
+    if (!this.pinnedPrices) return;
+    const pins = await selectPinnedPrices(this.sql);
+    const key = JSON.stringify(pins);
+    if (key === this.pinsKey) return;
+    this.pinsKey = key;
+    this.pins = new Map();
+    for (const pin of pins) {
+      const market = findMarket(pin.symbol);
+      if (market) this.pins.set(pin.symbol, new PinnedPricePath(this.seed, market, pin.price, pin.since));
+    }
+    this.matchedTick = -1;
+  }
+
   private path(symbol: string): PricePath | undefined {
+    const pinned = this.pins.get(symbol);
+    if (pinned) return pinned;
     let path = this.paths.get(symbol);
     if (!path) {
       const market = findMarket(symbol);
@@ -100,16 +125,24 @@ class PaperExchange implements ExchangeClient {
 
   /** Matches resting orders up to now, unless this instance already did within the current grid tick. */
   private async matchRestingOrders(): Promise<void> {
+    await this.refreshPins();
     const now = this.now();
     const tick = Math.floor(now / PRICE_GRID_MS);
-    if (tick === this.matchedTick) return;
+    // A pinned price is checked at every call: a test pins it and expects the next call to see its fills.
+    if (tick === this.matchedTick && this.pins.size === 0) return;
     await this.sql.begin((tx) => this.matchInTransaction(tx, now));
     this.matchedTick = tick;
   }
 
   /** Locks the account and matches every resting order over (clock, now]. */
   private matchInTransaction(tx: Tx, now: number): Promise<void> {
-    return matchInTransaction(tx, now, (symbol) => this.requirePath(symbol), this.rates.feeRate);
+    return matchInTransaction(
+      tx,
+      now,
+      (symbol) => this.requirePath(symbol),
+      this.rates.feeRate,
+      (symbol) => this.pins.has(symbol),
+    );
   }
 
   /** Prepares a fresh database: clock, starting balances and the pre-made history, each exactly once. */
@@ -169,6 +202,7 @@ class PaperExchange implements ExchangeClient {
   }
 
   async fetchTickers(symbols: string[]): Promise<Ticker[]> {
+    await this.refreshPins();
     const now = this.now();
     const time = new Date(now).toISOString();
     const tickers: Ticker[] = [];
@@ -201,6 +235,7 @@ class PaperExchange implements ExchangeClient {
   }
 
   async createOrder(request: CreateOrderRequest): Promise<ExchangeOrder> {
+    await this.refreshPins();
     const order = validateOrderRequest(request);
     const path = this.requirePath(order.market.symbol);
     const now = this.now();
@@ -214,6 +249,7 @@ class PaperExchange implements ExchangeClient {
   }
 
   async cancelOrder(exchangeOrderId: string, _symbol: string): Promise<ExchangeOrder> {
+    await this.refreshPins();
     const now = this.now();
     const row = await this.sql.begin(async (tx) => {
       await this.matchInTransaction(tx, now);
@@ -235,6 +271,7 @@ export async function createPaperExchange(options: PaperExchangeOptions): Promis
     options.feeRate,
     options.slippageRate,
     options.now ?? Date.now,
+    options.pinnedPrices,
   );
   await exchange.initialise(options.startBalances, options.historyOrders);
   return exchange;

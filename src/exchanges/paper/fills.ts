@@ -1,6 +1,8 @@
 /**
  * The paper exchange's matching rules, pure (no I/O):
  * - a MARKET order fills at once and in full at the current price moved against the taker by the slippage rate;
+ * - a STOP_LIMIT / TAKE_PROFIT_LIMIT order rests unarmed until the price crosses its trigger (triggerCrossed),
+ *   then works as a LIMIT order at its limit price;
  * - a LIMIT order fills at its limit price whenever the simulated price is at or through it, at most
  *   LIQUIDITY_PER_TICK (quote units) per 10 s grid point, so large orders fill in parts over time;
  * - every fill pays fee rate × what it receives, in the asset received (base for a BUY, quote for a SELL), so
@@ -8,7 +10,7 @@
  */
 import { InvalidOrderError } from "../../domain/exchange-errors";
 import { Big, decimalPlaces, parsePositiveDecimal, roundDown } from "../../domain/money";
-import type { OrderSide } from "../../domain/orders";
+import { type OrderSide, type OrderType, TRIGGER_ORDER_TYPES, triggerCrossed } from "../../domain/orders";
 import type { CreateOrderRequest } from "../types";
 import { findMarket, type PaperMarket } from "./markets";
 import { PRICE_GRID_MS, type PricePath } from "./prices";
@@ -25,11 +27,13 @@ const MAX_POINTS_PER_EVALUATION = 2000;
 export interface ValidatedOrder {
   market: PaperMarket;
   side: OrderSide;
-  type: "MARKET" | "LIMIT";
+  type: OrderType;
   /** Base quantity; null for a MARKET BUY by notional. */
   quantity: Big | null;
   notional: Big | null;
   price: Big | null;
+  /** STOP_LIMIT / TAKE_PROFIT_LIMIT only. */
+  triggerPrice: Big | null;
 }
 
 /** One execution; `fee` is in the asset the order receives. */
@@ -66,24 +70,28 @@ export function validateOrderRequest(request: CreateOrderRequest): ValidatedOrde
   if (request.side !== "BUY" && request.side !== "SELL") throw new InvalidOrderError("side must be BUY or SELL");
   if (!request.clientOid) throw new InvalidOrderError("clientOid is required");
   const { side, type } = request;
-  if (type === "LIMIT") {
+  const trigger = (TRIGGER_ORDER_TYPES as readonly string[]).includes(type);
+  if (type === "LIMIT" || trigger) {
     if (request.notional !== undefined) throw new InvalidOrderError("notional is only for MARKET BUY orders");
     const quantity = positiveAmount("quantity", request.quantity, market.quantityDecimals);
     const price = positiveAmount("price", request.price, market.priceDecimals);
     if (quantity.times(price).lt(MIN_ORDER_VALUE)) throw new InvalidOrderError(`order value below ${MIN_ORDER_VALUE}`);
-    return { market, side, type, quantity, notional: null, price };
+    const triggerPrice = trigger ? positiveAmount("triggerPrice", request.triggerPrice, market.priceDecimals) : null;
+    if (!trigger && request.triggerPrice !== undefined) throw new InvalidOrderError("a LIMIT order takes no trigger");
+    return { market, side, type, quantity, notional: null, price, triggerPrice };
   }
-  if (type !== "MARKET") throw new InvalidOrderError("type must be MARKET or LIMIT");
+  if (type !== "MARKET") throw new InvalidOrderError("type must be MARKET, LIMIT, STOP_LIMIT or TAKE_PROFIT_LIMIT");
+  if (request.triggerPrice !== undefined) throw new InvalidOrderError("a MARKET order takes no trigger");
   if (request.price !== undefined) throw new InvalidOrderError("a MARKET order takes no price");
   if (request.notional !== undefined) {
     if (side !== "BUY") throw new InvalidOrderError("notional is only for MARKET BUY orders");
     if (request.quantity !== undefined) throw new InvalidOrderError("give quantity or notional, not both");
     const notional = positiveAmount("notional", request.notional, 8);
     if (notional.lt(MIN_ORDER_VALUE)) throw new InvalidOrderError(`order value below ${MIN_ORDER_VALUE}`);
-    return { market, side, type, quantity: null, notional, price: null };
+    return { market, side, type, quantity: null, notional, price: null, triggerPrice: null };
   }
   const quantity = positiveAmount("quantity", request.quantity, market.quantityDecimals);
-  return { market, side, type, quantity, notional: null, price: null };
+  return { market, side, type, quantity, notional: null, price: null, triggerPrice: null };
 }
 
 /** Fills a MARKET order at `marketPrice` moved by slippage (up for a BUY, down for a SELL). */
@@ -108,6 +116,20 @@ export function checkPoints(path: PricePath, from: number, to: number): CheckPoi
   const times = path.gridPoints(from, to, MAX_POINTS_PER_EVALUATION);
   const step = times.length > 1 ? ((times[1] ?? 0) - (times[0] ?? 0)) / PRICE_GRID_MS : 1;
   return times.map((time) => ({ time, ticks: step }));
+}
+
+/** The first check point at which a trigger order is armed, or null. */
+export function firstTrigger(
+  path: PricePath,
+  type: OrderType,
+  side: OrderSide,
+  trigger: string,
+  points: CheckPoint[],
+): number | null {
+  for (const { time } of points) {
+    if (triggerCrossed(type, side, trigger, path.priceStringAt(time))) return time;
+  }
+  return null;
 }
 
 /** How much of a resting limit order fills over the given check points, and when its last fill happened. */

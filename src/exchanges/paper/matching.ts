@@ -1,14 +1,15 @@
 /**
- * Matching resting limit orders inside the account's transaction: every order still open is checked against
+ * Matching resting limit and trigger orders inside the account's transaction: every order still open is checked against
  * the price path between the stored clock and now, its fills move the locked funds, then the clock moves.
  */
 import { Big } from "../../domain/money";
-import { type CheckPoint, checkPoints, fillFee, limitFill } from "./fills";
+import { type CheckPoint, checkPoints, fillFee, firstTrigger, limitFill } from "./fills";
 import type { PricePath } from "./prices";
 import {
   adjustBalance,
   advanceClock,
   lockAccount,
+  markTriggered,
   type PaperOrderRow,
   recordFill,
   selectOpenOrders,
@@ -18,16 +19,49 @@ import {
 /** The price path of a listed symbol; throws UnknownOrderError for any other. */
 export type PathFor = (symbol: string) => PricePath;
 
-/** Locks the account and matches every resting order over (clock, now]. */
-export async function matchInTransaction(tx: Tx, now: number, pathFor: PathFor, feeRate: Big): Promise<void> {
+/**
+ * Locks the account and matches every resting order over (clock, now]. A symbol whose price is pinned is also
+ * checked at `now` itself, so a pin takes effect at once rather than at the next grid point.
+ */
+export async function matchInTransaction(
+  tx: Tx,
+  now: number,
+  pathFor: PathFor,
+  feeRate: Big,
+  pinned: (symbol: string) => boolean = () => false,
+): Promise<void> {
   const clock = await lockAccount(tx);
   if (now <= clock) return;
   for (const row of await selectOpenOrders(tx)) {
-    if (row.order_type !== "LIMIT" || row.price === null) continue;
+    if (row.order_type === "MARKET" || row.price === null) continue;
     const path = pathFor(row.symbol);
-    await applyLimitFill(tx, row, path, feeRate, checkPoints(path, Math.max(clock, row.created_ms), now));
+    const points = checkPoints(path, Math.max(clock, row.created_ms), now);
+    if (pinned(row.symbol) && (points.at(-1)?.time ?? 0) < now) points.push({ time: now, ticks: 1 });
+    await applyRestingFill(tx, row, path, feeRate, points);
   }
   await advanceClock(tx, now);
+}
+
+/**
+ * A resting order over the check points: a trigger order not yet armed is armed at the first point its trigger is
+ * crossed, and from that point on fills as a limit order; any other fills as a limit order at every point.
+ */
+export async function applyRestingFill(
+  tx: Tx,
+  row: PaperOrderRow,
+  path: PricePath,
+  feeRate: Big,
+  points: CheckPoint[],
+): Promise<PaperOrderRow> {
+  let current = row;
+  let from = points;
+  if (row.trigger_price !== null && row.triggered_ms === null) {
+    const armed = firstTrigger(path, row.order_type, row.side, row.trigger_price, points);
+    if (armed === null) return row;
+    current = await markTriggered(tx, row.seq, armed);
+    from = points.filter((p) => p.time >= armed);
+  }
+  return applyLimitFill(tx, current, path, feeRate, from);
 }
 
 /** Fills as much of a resting order as the check points allow, moving the locked funds. */

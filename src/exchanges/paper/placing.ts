@@ -1,12 +1,13 @@
 /**
  * Placing and cancelling inside the account's transaction: a MARKET order fills at once and moves free funds;
- * a LIMIT order locks its funds, rests, and fills at once whatever part is already through the market.
+ * a LIMIT order locks its funds, rests, and fills at once whatever part is already through the market; a trigger
+ * order locks its funds the same way and rests unarmed until its trigger is crossed.
  */
 import { InsufficientFundsError, InvalidOrderError, UnknownOrderError } from "../../domain/exchange-errors";
 import { Big, formatDecimal } from "../../domain/money";
 import { isOpenStatus } from "../../domain/orders";
 import { feeAsset, marketFill, type ValidatedOrder } from "./fills";
-import { applyLimitFill } from "./matching";
+import { applyRestingFill } from "./matching";
 import type { PricePath } from "./prices";
 import {
   adjustBalance,
@@ -69,7 +70,7 @@ export async function placeOrder(
   await adjustBalance(tx, lockAsset, { free: lockAmount.neg().toFixed(), locked: lockAmount.toFixed() }, now);
   const resting = await insertOrder(tx, {
     ...common,
-    type: "LIMIT",
+    type: order.type,
     status: "ACTIVE",
     price: price.toFixed(),
     quantity: quantity.toFixed(),
@@ -77,9 +78,10 @@ export async function placeOrder(
     filledValue: "0",
     fee: "0",
     feeCurrency,
+    triggerPrice: order.triggerPrice?.toFixed() ?? null,
   });
-  // A limit order already through the market fills its first part at once.
-  return applyLimitFill(tx, resting, path, rates.feeRate, [{ time: now, ticks: 1 }]);
+  // An order already through the market (a trigger already crossed) fills its first part at once.
+  return applyRestingFill(tx, resting, path, rates.feeRate, [{ time: now, ticks: 1 }]);
 }
 
 /** Cancels an open order and releases its locked funds; a repeat returns the cancelled order. */

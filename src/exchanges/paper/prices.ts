@@ -125,3 +125,23 @@ export class PricePath {
     return candles;
   }
 }
+
+/** A market's path with its price pinned from `since` on (the test endpoint's pin): earlier times keep the walk. */
+export class PinnedPricePath extends PricePath {
+  constructor(
+    seed: string,
+    market: PaperMarket,
+    private readonly pinned: string,
+    private readonly since: number,
+  ) {
+    super(seed, market);
+  }
+
+  override priceAt(time: number): number {
+    return time >= this.since ? Number(this.pinned) : super.priceAt(time);
+  }
+
+  override priceStringAt(time: number): string {
+    return time >= this.since ? this.pinned : super.priceStringAt(time);
+  }
+}

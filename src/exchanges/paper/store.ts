@@ -36,6 +36,9 @@ export interface PaperOrderRow {
   filled_value: string;
   fee: string;
   fee_currency: string | null;
+  trigger_price: string | null;
+  /** When a trigger order was armed (epoch ms); null until then, and for other orders. */
+  triggered_ms: number | null;
   created_ms: number;
   updated_ms: number;
 }
@@ -47,7 +50,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 function columns(q: Queryable) {
   return q`seq::text as seq, order_id, client_oid, symbol, side, order_type, status, price, quantity,
-    filled_quantity, filled_value, fee, fee_currency,
+    filled_quantity, filled_value, fee, fee_currency, trigger_price,
+    round(extract(epoch from triggered_at) * 1000)::float8 as triggered_ms,
     round(extract(epoch from created_at) * 1000)::float8 as created_ms,
     round(extract(epoch from updated_at) * 1000)::float8 as updated_ms`;
 }
@@ -120,6 +124,7 @@ export interface NewPaperOrder {
   filledValue: string;
   fee: string;
   feeCurrency: string;
+  triggerPrice?: string | null;
   time: number;
 }
 
@@ -127,11 +132,12 @@ export interface NewPaperOrder {
 export async function insertOrder(tx: Tx, order: NewPaperOrder): Promise<PaperOrderRow> {
   const [row] = await tx<PaperOrderRow[]>`
     insert into paper_orders (seq, order_id, client_oid, symbol, side, order_type, status, price, quantity,
-      filled_quantity, filled_value, fee, fee_currency, created_at, updated_at)
+      filled_quantity, filled_value, fee, fee_currency, trigger_price, created_at, updated_at)
     overriding system value
     select n.seq, 'paper-' || n.seq, ${order.clientOid}, ${order.symbol}, ${order.side}, ${order.type},
       ${order.status}, ${order.price}::numeric, ${order.quantity}::numeric, ${order.filledQuantity}::numeric,
-      ${order.filledValue}::numeric, ${order.fee}::numeric, ${order.feeCurrency}, ${iso(order.time)}, ${iso(order.time)}
+      ${order.filledValue}::numeric, ${order.fee}::numeric, ${order.feeCurrency}, ${order.triggerPrice ?? null}::numeric,
+      ${iso(order.time)}, ${iso(order.time)}
     from (select nextval(pg_get_serial_sequence('paper_orders', 'seq')) as seq) n
     returning ${columns(tx)}`;
   if (!row) throw new Error("insert into paper_orders returned no row");
@@ -151,6 +157,38 @@ export async function recordFill(
     where seq = ${seq}::int8 returning ${columns(tx)}`;
   if (!row) throw new Error(`paper order ${seq} vanished`);
   return row;
+}
+
+/** Records that a trigger order was armed at `time`. */
+export async function markTriggered(tx: Tx, seq: string, time: number): Promise<PaperOrderRow> {
+  const [row] = await tx<PaperOrderRow[]>`update paper_orders set triggered_at = ${iso(time)}, updated_at = ${iso(time)}
+    where seq = ${seq}::int8 returning ${columns(tx)}`;
+  if (!row) throw new Error(`paper order ${seq} vanished`);
+  return row;
+}
+
+/** A pinned price: from `since` (epoch ms) on, the symbol trades at `price`. */
+export interface PinnedPrice {
+  symbol: string;
+  price: string;
+  since: number;
+}
+
+/** Every pinned price. */
+export async function selectPinnedPrices(q: Queryable): Promise<PinnedPrice[]> {
+  return await q<PinnedPrice[]>`select symbol, price::text as price,
+    round(extract(epoch from pinned_at) * 1000)::float8 as since from paper_prices order by symbol`;
+}
+
+/** Pins a symbol's price from `now` on (replacing an earlier pin). */
+export async function pinPrice(q: Queryable, symbol: string, price: string, now: number): Promise<void> {
+  await q`insert into paper_prices (symbol, price, pinned_at) values (${symbol}, ${price}::numeric, ${iso(now)})
+    on conflict (symbol) do update set price = excluded.price, pinned_at = excluded.pinned_at, updated_at = now()`;
+}
+
+/** Removes a symbol's pin; returns whether there was one. */
+export async function unpinPrice(q: Queryable, symbol: string): Promise<boolean> {
+  return (await q`delete from paper_prices where symbol = ${symbol} returning symbol`).length > 0;
 }
 
 /** Sets an order's status (a cancel). */
@@ -213,6 +251,7 @@ export function toExchangeOrder(row: PaperOrderRow): ExchangeOrder {
     avgPrice: filled === "0" ? null : averagePrice(value, filled),
     fee: formatDecimal(row.fee),
     feeCurrency: row.fee_currency,
+    ...(row.trigger_price === null ? {} : { triggerPrice: formatDecimal(row.trigger_price) }),
     createTime: iso(row.created_ms),
     updateTime: iso(row.updated_ms),
   };

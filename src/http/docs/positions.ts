@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { OperationDoc } from "../openapi";
 import * as positions from "../routes/positions";
+import * as testControl from "../routes/test-control";
 
 // Amounts are exact decimal strings; times ISO-8601 UTC.
 const amount = z.string().meta({ description: "exact decimal string", example: "123.45" });
@@ -147,5 +148,31 @@ export const positionsOperations: OperationDoc[] = [
     params: positions.periodParam,
     query: positions.periodQuery,
     responses: { 200: { description: "The periods", schema: periodsShape } },
+  },
+  {
+    method: "post",
+    path: "/api/test/paper/prices",
+    tag: "test",
+    access: "write",
+    summary: "Pin a paper symbol's price until DELETE (only with ENABLE_TEST_ENDPOINTS=true; otherwise 404)",
+    body: testControl.pinBody,
+    responses: {
+      201: {
+        description: "Pinned: the paper exchange quotes, fills and triggers at it",
+        schema: z.object({ symbol: z.string(), price: amount, pinned_at: time }),
+      },
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/test/paper/prices",
+    tag: "test",
+    access: "write",
+    summary: "Unpin a paper symbol's price (only with ENABLE_TEST_ENDPOINTS=true; otherwise 404)",
+    query: testControl.unpinQuery,
+    responses: {
+      200: { description: "Unpinned", schema: z.object({ symbol: z.string(), pinned: z.boolean() }) },
+      404: { description: "Not pinned" },
+    },
   },
 ];
