@@ -27,7 +27,7 @@ describe("paper trigger orders: STOP_LIMIT and TAKE_PROFIT_LIMIT, driven by a pi
   };
   const free = async (asset: string) => (await paper.fetchBalances()).find((b) => b.asset === asset);
 
-  test("a take-profit rests unarmed with its base locked, then fills at its limit once the price reaches the trigger", async () => {
+  test("a take-profit rests unarmed reserving nothing, then fills at its limit once the price reaches the trigger", async () => {
     await pin("BTC_USDT", "50000");
     const tp = await paper.createOrder({
       symbol: "BTC_USDT",
@@ -39,7 +39,7 @@ describe("paper trigger orders: STOP_LIMIT and TAKE_PROFIT_LIMIT, driven by a pi
       clientOid: "tp-test-1",
     });
     expect(tp).toMatchObject({ status: "ACTIVE", type: "TAKE_PROFIT_LIMIT", price: "54900", triggerPrice: "55000" });
-    expect(await free("BTC")).toMatchObject({ locked: "0.01", free: "0.99" });
+    expect(await free("BTC")).toMatchObject({ locked: "0", free: "1" });
     await pin("BTC_USDT", "54999");
     expect((await paper.fetchOrder(tp.exchangeOrderId, "BTC_USDT")).status).toBe("ACTIVE");
     await pin("BTC_USDT", "55000");
@@ -95,6 +95,29 @@ describe("paper trigger orders: STOP_LIMIT and TAKE_PROFIT_LIMIT, driven by a pi
     const cancelled = await paper.cancelOrder(tp.exchangeOrderId, "ETH_USDT");
     expect(cancelled.status).toBe("CANCELLED");
     expect((await free("ETH"))?.locked).toBe("0");
+  });
+
+  test("an OCO pair covers the same coins: after the take-profit sold them, the armed stop-loss is rejected", async () => {
+    await pin("SOL_USDT", "150");
+    await paper.createOrder({ symbol: "SOL_USDT", side: "BUY", type: "MARKET", quantity: "2", clientOid: "sol-entry" });
+    const held = (await free("SOL"))?.free ?? "0";
+    const leg = (type: "STOP_LIMIT" | "TAKE_PROFIT_LIMIT", trigger: string, clientOid: string) =>
+      paper.createOrder({
+        symbol: "SOL_USDT",
+        side: "SELL",
+        type,
+        quantity: held,
+        triggerPrice: trigger,
+        price: trigger,
+        clientOid,
+      });
+    const tp = await leg("TAKE_PROFIT_LIMIT", "160", "tp-sol");
+    const sl = await leg("STOP_LIMIT", "140", "sl-sol");
+    await pin("SOL_USDT", "161");
+    expect((await paper.fetchOrder(tp.exchangeOrderId, "SOL_USDT")).status).toBe("FILLED");
+    await pin("SOL_USDT", "139");
+    expect((await paper.fetchOrder(sl.exchangeOrderId, "SOL_USDT")).status).toBe("REJECTED");
+    expect((await free("SOL"))?.free ?? "0").toBe("0");
   });
 
   test("an unpinned symbol follows its walk again; a trigger order needs its trigger price", async () => {

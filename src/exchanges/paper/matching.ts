@@ -12,8 +12,10 @@ import {
   markTriggered,
   type PaperOrderRow,
   recordFill,
+  selectFree,
   selectOpenOrders,
   type Tx,
+  updateStatus,
 } from "./store";
 
 /** The price path of a listed symbol; throws UnknownOrderError for any other. */
@@ -58,10 +60,20 @@ export async function applyRestingFill(
   if (row.trigger_price !== null && row.triggered_ms === null) {
     const armed = firstTrigger(path, row.order_type, row.side, row.trigger_price, points);
     if (armed === null) return row;
+    // Armed: only now are its funds reserved; without them (its OCO sibling sold the coins) it is rejected.
+    const [asset, amount] = reservation(row, path);
+    if (new Big(await selectFree(tx, asset)).lt(amount)) return updateStatus(tx, row.seq, "REJECTED", armed);
+    await adjustBalance(tx, asset, { free: amount.neg().toFixed(), locked: amount.toFixed() }, armed);
     current = await markTriggered(tx, row.seq, armed);
     from = points.filter((p) => p.time >= armed);
   }
   return applyLimitFill(tx, current, path, feeRate, from);
+}
+
+/** What a resting order reserves while it works: the quote value of what is left to buy, or the base left to sell. */
+export function reservation(row: PaperOrderRow, path: PricePath): [asset: string, amount: Big] {
+  const remaining = new Big(row.quantity).minus(row.filled_quantity);
+  return row.side === "BUY" ? [path.market.quote, remaining.times(row.price ?? "0")] : [path.market.base, remaining];
 }
 
 /** Fills as much of a resting order as the check points allow, moving the locked funds. */

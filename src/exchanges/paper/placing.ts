@@ -7,7 +7,7 @@ import { InsufficientFundsError, InvalidOrderError, UnknownOrderError } from "..
 import { Big, formatDecimal } from "../../domain/money";
 import { isOpenStatus } from "../../domain/orders";
 import { feeAsset, marketFill, type ValidatedOrder } from "./fills";
-import { applyRestingFill } from "./matching";
+import { applyRestingFill, reservation } from "./matching";
 import type { PricePath } from "./prices";
 import {
   adjustBalance,
@@ -64,10 +64,14 @@ export async function placeOrder(
 
   const quantity = order.quantity ?? new Big(0);
   const price = order.price ?? new Big(0);
-  // Funds of a resting order are locked: the quote value for a BUY, the base quantity for a SELL.
+  // Funds of a resting order are locked: the quote value for a BUY, the base quantity for a SELL. A trigger order
+  // reserves nothing until it is armed (a take-profit and a stop-loss may cover the same coins, as an OCO pair
+  // does), but must be coverable when placed.
   const [lockAsset, lockAmount] = order.side === "BUY" ? [quote, quantity.times(price)] : [base, quantity];
   await requireFree(tx, lockAsset, lockAmount);
-  await adjustBalance(tx, lockAsset, { free: lockAmount.neg().toFixed(), locked: lockAmount.toFixed() }, now);
+  if (order.triggerPrice === null) {
+    await adjustBalance(tx, lockAsset, { free: lockAmount.neg().toFixed(), locked: lockAmount.toFixed() }, now);
+  }
   const resting = await insertOrder(tx, {
     ...common,
     type: order.type,
@@ -97,11 +101,11 @@ export async function cancelInTransaction(
   if (!isOpenStatus(current.status)) {
     throw new InvalidOrderError(`order ${exchangeOrderId} is ${current.status} and cannot be cancelled`);
   }
-  const market = pathFor(current.symbol).market;
-  const remaining = new Big(current.quantity).minus(current.filled_quantity);
-  const [asset, amount] =
-    current.side === "BUY" ? [market.quote, remaining.times(current.price ?? "0")] : [market.base, remaining];
-  await adjustBalance(tx, asset, { free: amount.toFixed(), locked: amount.neg().toFixed() }, now);
+  // An unarmed trigger order reserved nothing.
+  if (current.trigger_price === null || current.triggered_ms !== null) {
+    const [asset, amount] = reservation(current, pathFor(current.symbol));
+    await adjustBalance(tx, asset, { free: amount.toFixed(), locked: amount.neg().toFixed() }, now);
+  }
   return updateStatus(tx, current.seq, "CANCELLED", now);
 }
 
