@@ -2,7 +2,9 @@
  * Protection vocabulary and pure rules: which take-profit and stop-loss an entry gets, the client order ids
  * derived from the entry, and what an OCO pair's states mean. No I/O.
  */
+import { Big } from "./money";
 import type { ExitReason } from "./positions";
+import type { ExitDistance } from "./strategy";
 
 export const EXIT_REASONS = [
   "take_profit",
@@ -22,3 +24,67 @@ export type ProtectionKind = (typeof PROTECTION_KINDS)[number];
  */
 export const PROTECTION_STATES = ["placing", "open", "filled", "cancelled", "vanished", "race"] as const;
 export type ProtectionState = (typeof PROTECTION_STATES)[number];
+
+/** Below the stop-loss trigger, the limit its SELL works at (percent): room to fill on a falling market. */
+export const STOP_LIMIT_OFFSET_PCT = "0.5";
+
+/**
+ * The client order id of an entry's take-profit or stop-loss: `tp-<entry>` / `sl-<entry>`, and `-g<n>` for a
+ * re-placed generation n ≥ 1. Derived, never random: a retry after a crash asks the exchange for the same id.
+ */
+export function protectionClientOid(kind: ProtectionKind, entryOrderId: string, generation: number): string {
+  const base = `${kind === "take_profit" ? "tp" : "sl"}-${entryOrderId}`;
+  return generation === 0 ? base : `${base}-g${generation}`;
+}
+
+/** Where an exit triggers and the limit it works at. */
+export interface ExitLevel {
+  trigger: string;
+  limit: string;
+}
+
+/** What decides an entry's exits: the rules' distances, an absolute price that wins over them, the ATR if known. */
+export interface ExitInputs {
+  entryPrice: string;
+  takeProfit: ExitDistance | null;
+  stopLoss: ExitDistance | null;
+  tpPrice: string | null;
+  slPrice: string | null;
+  atr: string | null;
+  priceDecimals: number;
+}
+
+const distance = (d: ExitDistance, entry: Big, atr: string | null): Big | null => {
+  if (d.unit === "pct") return entry.times(d.value).div(100);
+  return atr === null ? null : new Big(atr).times(d.value);
+};
+
+/**
+ * The take-profit (a TAKE_PROFIT_LIMIT SELL at its trigger, rounded up to the tick) and the stop-loss (a
+ * STOP_LIMIT SELL armed at its trigger, rounded down, working STOP_LIMIT_OFFSET_PCT below it) of an entry;
+ * null for a side with no distance (or an ATR distance without an ATR), or a level at or beyond zero.
+ */
+export function exitLevels(input: ExitInputs): { takeProfit: ExitLevel | null; stopLoss: ExitLevel | null } {
+  const entry = new Big(input.entryPrice);
+  const dp = input.priceDecimals;
+  let tp: Big | null = input.tpPrice === null ? null : new Big(input.tpPrice);
+  if (tp === null && input.takeProfit) {
+    const d = distance(input.takeProfit, entry, input.atr);
+    tp = d === null ? null : entry.plus(d);
+  }
+  let sl: Big | null = input.slPrice === null ? null : new Big(input.slPrice);
+  if (sl === null && input.stopLoss) {
+    const d = distance(input.stopLoss, entry, input.atr);
+    sl = d === null ? null : entry.minus(d);
+  }
+  const tpTrigger = tp?.round(dp, Big.roundUp) ?? null;
+  const slTrigger = sl?.round(dp, Big.roundDown) ?? null;
+  const slLimit = slTrigger?.times(new Big(100).minus(STOP_LIMIT_OFFSET_PCT)).div(100).round(dp, Big.roundDown);
+  return {
+    takeProfit: tpTrigger?.gt(entry) ? { trigger: tpTrigger.toFixed(), limit: tpTrigger.toFixed() } : null,
+    stopLoss:
+      slTrigger && slLimit?.gt(0) && slTrigger.lt(entry)
+        ? { trigger: slTrigger.toFixed(), limit: slLimit.toFixed() }
+        : null,
+  };
+}

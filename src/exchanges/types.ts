@@ -27,6 +27,9 @@ export interface Instrument {
   symbol: string;
   base: string;
   quote: string;
+  /** Decimals of a price and of a base quantity the exchange accepts, when it says. */
+  priceDecimals?: number;
+  quantityDecimals?: number;
 }
 
 /** One OHLCV candle. Numbers on purpose: indicator input only, never accounting. */

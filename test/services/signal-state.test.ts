@@ -54,7 +54,13 @@ describe("strategies end to end: paper exchange, real PostgreSQL", async () => {
     const instruments = await json(await app.request("/api/market/instruments"));
     expect(instruments.exchange).toBe("paper");
     expect(instruments.instruments).toHaveLength(20);
-    expect(instruments.instruments).toContainEqual({ symbol: "BTC_USDT", base: "BTC", quote: "USDT" });
+    expect(instruments.instruments).toContainEqual({
+      symbol: "BTC_USDT",
+      base: "BTC",
+      quote: "USDT",
+      priceDecimals: 2,
+      quantityDecimals: 6,
+    });
   });
 
   test("a coin with buy alerts only never records a SELL; the SELL it would have fired shows as blocked", async () => {

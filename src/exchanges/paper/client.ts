@@ -224,7 +224,13 @@ class PaperExchange implements ExchangeClient {
 
   async fetchInstruments(): Promise<Instrument[]> {
     return [...PAPER_MARKETS.values()]
-      .map(({ symbol, base, quote }) => ({ symbol, base, quote }))
+      .map(({ symbol, base, quote, priceDecimals, quantityDecimals }) => ({
+        symbol,
+        base,
+        quote,
+        priceDecimals,
+        quantityDecimals,
+      }))
       .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 

@@ -74,7 +74,15 @@ export const strategyOperations: OperationDoc[] = [
         schema: z.object({
           exchange: z.string(),
           fetched_at: z.string().meta({ format: "date-time" }),
-          instruments: z.array(z.object({ symbol: z.string(), base: z.string(), quote: z.string() })),
+          instruments: z.array(
+            z.object({
+              symbol: z.string(),
+              base: z.string(),
+              quote: z.string(),
+              priceDecimals: z.number().int().optional(),
+              quantityDecimals: z.number().int().optional(),
+            }),
+          ),
         }),
       },
     },

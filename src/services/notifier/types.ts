@@ -2,7 +2,7 @@
 
 /** Something worth telling the operator. */
 export interface Notification {
-  event: "signal" | "order" | "daily_summary";
+  event: "signal" | "order" | "daily_summary" | "protection";
   /** One human-readable message (what Telegram shows). */
   text: string;
   /** The symbol it is about, if any (kept in the notification log). */

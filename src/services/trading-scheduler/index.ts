@@ -1,6 +1,7 @@
 import type { Config } from "../../config";
 import { notifyChange } from "../../db/changes";
 import { claimPendingSignals, settleSignalOrders } from "../../db/queries/signal-orders";
+import { type ProtectionSummary, runProtectionCycle } from "../positions/protection";
 import { runDailySummaryIfDue } from "./daily-summary";
 import { placeSignalOrder, type SignalOutcome } from "./signal-order";
 import type { TradingSchedulerDeps } from "./types";
@@ -9,7 +10,11 @@ export { signalClientOid } from "./signal-order";
 export type { TradingSchedulerDeps } from "./types";
 
 /** What one cycle did. */
-export type TradingSchedulerSummary = Record<SignalOutcome, number> & { settled: number; daily_summary: boolean };
+export type TradingSchedulerSummary = Record<SignalOutcome, number> & {
+  settled: number;
+  daily_summary: boolean;
+  protection: ProtectionSummary | null;
+};
 
 /**
  * How long a claim holds before another attempt may take the signal over: well past one exchange call's timeout,
@@ -21,7 +26,8 @@ export function claimLeaseMs(config: Pick<Config, "EXCHANGE_TIMEOUT_MS">): numbe
 
 /**
  * One trading_scheduler cycle: settle placed signals whose order reached a final state, claim pending should_trade
- * signals and take each to an order (or a skipped/failed status with its reason), then the daily summary if due.
+ * signals and take each to an order (or a skipped/failed status with its reason), protect the open entries (TP/SL,
+ * OCO), then the daily summary if due.
  */
 export async function runTradingSchedulerCycle(deps: TradingSchedulerDeps): Promise<TradingSchedulerSummary> {
   const { database, stopping = () => false } = deps;
@@ -33,6 +39,7 @@ export async function runTradingSchedulerCycle(deps: TradingSchedulerDeps): Prom
     retry: 0,
     settled: await settleSignalOrders(database.sql, now),
     daily_summary: false,
+    protection: null,
   };
   if (summary.settled > 0) await notifyChange(database.sql, "signals");
   const claimed = await claimPendingSignals(database.sql, {
@@ -44,6 +51,8 @@ export async function runTradingSchedulerCycle(deps: TradingSchedulerDeps): Prom
     if (stopping()) break;
     summary[await placeSignalOrder(deps, signal)]++;
   }
+  // After the signals: an entry that just filled is protected in the same cycle. Runs whatever entries_enabled says.
+  summary.protection = await runProtectionCycle(deps);
   summary.daily_summary = await runDailySummaryIfDue(deps);
   return summary;
 }

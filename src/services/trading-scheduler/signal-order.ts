@@ -1,5 +1,6 @@
 import { notifyChange } from "../../db/changes";
 import { recordOrder } from "../../db/queries/orders";
+import { readEntriesEnabled } from "../../db/queries/settings";
 import {
   type ClaimedSignal,
   closePositions,
@@ -62,6 +63,10 @@ export async function placeSignalOrder(deps: TradingSchedulerDeps, signal: Claim
       order = sized.order;
     } else {
       if (!STABLECOINS.has(quote)) return end("skipped", `quote ${quote} is not a USD stablecoin (amounts are in USD)`);
+      // Paused entries stop new positions only: exits (SELL signals) and protection go on.
+      if (signal.side === "BUY" && !(await readEntriesEnabled(database.db))) {
+        return end("skipped", "new entries are paused (entries_enabled is false)");
+      }
       ({ client, live, note } = await routeOrder(database, clients));
       const balances = await client.fetchBalances();
       const positions = await openPositions(database.sql, signal.symbol);

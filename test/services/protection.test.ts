@@ -1,0 +1,177 @@
+import { describe, expect, test } from "bun:test";
+import { upsertExchangeOrders } from "../../src/db/queries/exchange-orders";
+import { createPaperExchange } from "../../src/exchanges/paper/client";
+import { pinPrice } from "../../src/exchanges/paper/store";
+import { simulateSignal } from "../../src/services/signals";
+import { runTradingSchedulerCycle } from "../../src/services/trading-scheduler";
+import { addWatchlistItem } from "../../src/services/watchlist";
+import { API_TOKEN, createTestApp, testConfig } from "../helpers/app";
+import { createTestDatabase } from "../helpers/cluster";
+import { json } from "../helpers/json";
+import { capturingLogger, recordingNotifier } from "../helpers/trading";
+
+/** A database, a paper exchange honouring pinned prices, the trading scheduler's cycle and the HTTP app. */
+async function world() {
+  const database = await createTestDatabase();
+  const paper = await createPaperExchange({
+    sql: database.sql,
+    seed: "protection",
+    feeRate: "0.001",
+    slippageRate: "0",
+    startBalances: { USDT: "10000" },
+    historyOrders: 0,
+    pinnedPrices: true,
+  });
+  const config = testConfig({ DAILY_SUMMARY_TIME: "23:59" });
+  const { log, logs } = capturingLogger();
+  const notifier = recordingNotifier();
+  const clients = { exchange: paper, paperExchange: paper };
+  const app = createTestApp(database, { exchange: paper, env: { API_TOKEN } });
+  const pin = async (price: string) => {
+    await pinPrice(database.sql, "BTC_USDT", price, Date.now());
+    await Bun.sleep(2);
+  };
+  return {
+    database,
+    app,
+    logs,
+    pin,
+    cycle: () => runTradingSchedulerCycle({ database, clients, log, notifier, config }),
+    rows: async () => [
+      ...(await database.sql<
+        { kind: string; state: string; quantity: string; trigger_price: string; limit_price: string }[]
+      >`
+        select kind, state, quantity::text, trigger_price::text, limit_price::text, client_oid
+        from protection_orders order by id`),
+    ],
+    paperOrders: async (prefix: string) => [
+      ...(await database.sql<{ client_oid: string; status: string; order_type: string }[]>`
+        select client_oid, status, order_type from paper_orders where client_oid like ${`${prefix}%`} order by seq`),
+    ],
+    close: async () => {
+      app.close();
+      await database.close();
+    },
+  };
+}
+
+async function enter(w: Awaited<ReturnType<typeof world>>) {
+  await addWatchlistItem(w.database, "BTC_USDT", {
+    tradeEnabled: true,
+    tradeAmountUsd: "100",
+    takeProfitPct: "5",
+    stopLossPct: "3",
+  });
+  await w.pin("50000");
+  await simulateSignal(
+    w.database,
+    {
+      symbol: "BTC_USDT",
+      side: "BUY",
+      price: "50000",
+      shouldTrade: true,
+      tradeAmountUsd: "100",
+      reason: "test",
+    },
+    new Date(),
+  );
+  const summary = await w.cycle();
+  expect(summary.placed).toBe(1);
+  expect(summary.protection?.placed).toBe(2);
+  const [entry] = await w.database.sql<{ exchange_order_id: string }[]>`
+    select exchange_order_id from exchange_orders where client_oid like 'sig-%'`;
+  return entry?.exchange_order_id ?? "";
+}
+
+describe("protection: every entry gets a take-profit and a stop-loss, OCO-linked", () => {
+  test("signal → entry fill → TP and SL → price past TP → TP fills, SL cancelled, exact realised P&L", async () => {
+    const w = await world();
+    try {
+      const entry = await enter(w);
+      // 100 USDT at 50 000 buys 0.002 BTC; the 0.1 % fee is taken in BTC: 0.001998 held, entry value 99.9, fee 0.1.
+      expect(await w.rows()).toEqual([
+        expect.objectContaining({ kind: "take_profit", state: "open", quantity: "0.001998", trigger_price: "52500" }),
+        expect.objectContaining({ kind: "stop_loss", state: "open", trigger_price: "48500", limit_price: "48257.5" }),
+      ]);
+      expect((await w.paperOrders("tp-")).map((o) => o.client_oid)).toEqual([`tp-${entry}`]);
+      await w.pin("52600");
+      const summary = await w.cycle();
+      expect(summary.protection).toMatchObject({ filled: 1, cancelled: 1, races: 0 });
+      expect((await w.rows()).map((r) => r.state)).toEqual(["filled", "cancelled"]);
+      expect((await w.paperOrders("sl-"))[0]?.status).toBe("CANCELLED");
+      const { trades } = await json(await w.app.app.request("/api/trades"));
+      // 0.001998 × 52 500 = 104.895, exit fee 0.104895: 104.895 − 0.104895 − 99.9 − 0.1.
+      expect(trades).toEqual([
+        expect.objectContaining({ quantity: "0.001998", realised_pnl: "4.790105", exit_reason: "take_profit" }),
+      ]);
+      expect((await w.cycle()).protection).toMatchObject({ placed: 0, filled: 0, cancelled: 0 });
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("the same through the stop-loss: armed at its trigger, filled at its limit, the TP cancelled", async () => {
+    const w = await world();
+    try {
+      await enter(w);
+      await w.pin("48400");
+      expect((await w.cycle()).protection).toMatchObject({ filled: 1, cancelled: 1 });
+      expect((await w.rows()).map((r) => r.state)).toEqual(["cancelled", "filled"]);
+      const { trades } = await json(await w.app.app.request("/api/trades"));
+      // 0.001998 × 48 257.5 = 96.418485, fee 0.096418485: 96.418485 − 0.096418485 − 99.9 − 0.1.
+      expect(trades).toEqual([expect.objectContaining({ realised_pnl: "-3.677933485", exit_reason: "stop_loss" })]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("a partially filled entry is protected for what filled, and re-protected as more fills", async () => {
+    const w = await world();
+    try {
+      await addWatchlistItem(w.database, "BTC_USDT", { takeProfitPct: "5", stopLossPct: "3" });
+      await w.database.sql`update paper_balances set free = 1 where asset = 'USDT'`;
+      await w.database.sql`insert into paper_balances (asset, free, locked) values ('BTC', 0.01, 0)`;
+      const report = (cumulative: string, at: string) =>
+        upsertExchangeOrders(w.database.sql, "paper", [
+          {
+            exchangeOrderId: "entry-1",
+            clientOid: "sig-999",
+            symbol: "BTC_USDT",
+            side: "BUY",
+            type: "LIMIT",
+            status: cumulative === "0.004" ? "FILLED" : "PARTIALLY_FILLED",
+            price: "50000",
+            quantity: "0.004",
+            cumulativeQuantity: cumulative,
+            cumulativeValue: String(Number(cumulative) * 50000),
+            avgPrice: "50000",
+            fee: "0",
+            feeCurrency: "USDT",
+            createTime: "2026-01-01T00:00:00.000Z",
+            updateTime: at,
+          },
+        ]);
+      await w.pin("50000");
+      await report("0.001", "2026-01-01T00:00:01.000Z");
+      expect((await w.cycle()).protection?.placed).toBe(2);
+      expect((await w.rows()).map((r) => [r.kind, r.quantity])).toEqual([
+        ["take_profit", "0.001"],
+        ["stop_loss", "0.001"],
+      ]);
+      await report("0.003", "2026-01-01T00:00:02.000Z");
+      expect((await w.cycle()).protection).toMatchObject({ placed: 2, replaced: 2 });
+      const rows = await w.rows();
+      expect(rows.filter((r) => r.state === "open").map((r) => [r.kind, r.quantity])).toEqual([
+        ["take_profit", "0.003"],
+        ["stop_loss", "0.003"],
+      ]);
+      expect(rows.filter((r) => r.state === "cancelled")).toHaveLength(2);
+      expect((await w.paperOrders("tp-entry-1")).map((o) => [o.client_oid, o.status])).toEqual([
+        ["tp-entry-1", "CANCELLED"],
+        ["tp-entry-1-g1", "ACTIVE"],
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
