@@ -115,10 +115,11 @@ async function placeClaimed(database: Database, clients: OrderClients, request: 
     const route = await routeOrder(database, clients);
     const placed = await route.client.createOrder(request);
     if (!sameOrder(placed, request)) throw new IdempotencyConflictError(request.clientOid);
-    const order = await recordOrder(database.sql, route.account, placed);
-    await settleOrderRequest(database.sql, request.clientOid, {
-      state: "placed",
-      exchangeOrderId: placed.exchangeOrderId,
+    // One transaction: whoever sees the order recorded also sees its request settled (a retry then replays).
+    const order = await database.sql.begin(async (tx) => {
+      const recorded = await recordOrder(tx, route.account, placed);
+      await settleOrderRequest(tx, request.clientOid, { state: "placed", exchangeOrderId: placed.exchangeOrderId });
+      return recorded;
     });
     await notifyChange(database.sql, "orders");
     return { order, replayed: false, mode: route.live ? "LIVE" : "DRY_RUN", note: route.note } satisfies OrderOutcome;

@@ -174,4 +174,62 @@ describe("protection: every entry gets a take-profit and a stop-loss, OCO-linked
       await w.close();
     }
   });
+
+  test("force exit twice with one Idempotency-Key: one SELL, protection cancelled, the trade closed as force_exit", async () => {
+    const w = await world();
+    try {
+      const entry = await enter(w);
+      await w.pin("51000");
+      const exit = () =>
+        w.app.app.request("/api/positions/BTC_USDT/exit", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${API_TOKEN}`, "Idempotency-Key": "exit-test-1" },
+        });
+      const first = await exit();
+      expect(first.status).toBe(201);
+      const body = await json(first);
+      expect(body.order).toMatchObject({ side: "SELL", order_type: "MARKET", quantity: "0.001998", status: "FILLED" });
+      expect(body.cancelled_protection).toEqual([`tp-${entry}`, `sl-${entry}`]);
+      const second = await exit();
+      expect(second.status).toBe(200);
+      expect((await json(second)).order.exchange_order_id).toBe(body.order.exchange_order_id);
+      expect(await w.paperOrders("exit-")).toHaveLength(1);
+      expect((await w.rows()).map((r) => r.state)).toEqual(["cancelled", "cancelled"]);
+      const { trades } = await json(await w.app.app.request("/api/trades"));
+      // 0.001998 × 51 000 = 101.898, fee 0.101898: 101.898 − 0.101898 − 99.9 − 0.1.
+      expect(trades).toEqual([expect.objectContaining({ realised_pnl: "1.796102", exit_reason: "force_exit" })]);
+      expect((await w.cycle()).protection).toMatchObject({ placed: 0 });
+      const none = await w.app.app.request("/api/positions/BTC_USDT/exit", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${API_TOKEN}`, "Idempotency-Key": "exit-test-2" },
+      });
+      expect(none.status).toBe(409);
+      const unauthorised = await w.app.app.request("/api/positions/BTC_USDT/exit", {
+        method: "POST",
+        headers: { "Idempotency-Key": "exit-test-3" },
+      });
+      expect(unauthorised.status).toBe(401);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("a protection order cancelled outside ATP is re-placed by the next cycle, as the next generation", async () => {
+    const w = await world();
+    try {
+      const entry = await enter(w);
+      const [tp] = await w.database.sql<{ order_id: string }[]>`
+        select order_id from paper_orders where client_oid = ${`tp-${entry}`}`;
+      // Cancelled behind ATP's back, on the paper account itself.
+      await w.database.sql`update paper_orders set status = 'CANCELLED' where order_id = ${tp?.order_id ?? ""}`;
+      expect((await w.cycle()).protection).toMatchObject({ vanished: 1, placed: 1 });
+      expect((await w.paperOrders("tp-")).map((o) => [o.client_oid, o.status])).toEqual([
+        [`tp-${entry}`, "CANCELLED"],
+        [`tp-${entry}-g1`, "ACTIVE"],
+      ]);
+      expect((await w.rows()).map((r) => r.state)).toEqual(["vanished", "open", "open"]);
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { orderShape } from "../api-shapes";
 import type { OperationDoc } from "../openapi";
 import * as positions from "../routes/positions";
 import * as testControl from "../routes/test-control";
@@ -114,6 +115,31 @@ export const positionsOperations: OperationDoc[] = [
         description: "The positions",
         schema: z.object({ account: z.string(), positions: z.array(positionShape) }),
       },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/positions/:symbol/exit",
+    tag: "positions",
+    access: "write",
+    summary:
+      "Force exit: cancel the symbol's protection, sell what its open lots hold at market (exit reason force_exit)",
+    description:
+      "The Idempotency-Key makes the SELL's client order id exit-<key>: a second call replays the first (200).",
+    params: positions.exitParam,
+    headers: positions.exitHeaders,
+    responses: {
+      201: {
+        description: "Sold",
+        schema: z.object({
+          symbol: z.string(),
+          order: orderShape,
+          replayed: z.boolean(),
+          cancelled_protection: z.array(z.string()),
+        }),
+      },
+      200: { description: "A replay of the first call with this key" },
+      409: { description: "Nothing held, or the first call with this key is still in progress" },
     },
   },
   {

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { EXIT_REASONS } from "../../domain/protection";
+import { placementLimits } from "../../services/manual-orders";
+import { forceExit } from "../../services/positions/force-exit";
 import { listPositions } from "../../services/positions/positions";
 import { profitPeriods, profitSummary, tradesPage } from "../../services/positions/profit";
 import { type AppDeps, createRouter } from "../context";
@@ -33,11 +35,29 @@ export const periodQuery = z.strictObject({
 const UNITS = { daily: "day", weekly: "week", monthly: "month" } as const;
 const DEFAULT_COUNT = { daily: 7, weekly: 8, monthly: 12 } as const;
 
-/** `GET /api/positions`: open positions with their protection. */
-export function positionsRoutes({ database, clients }: Pick<AppDeps, "database" | "clients">) {
-  return createRouter().get("/", validate("query", positionsQuery), async (c) => {
-    return c.json(await listPositions(database, clients, c.req.valid("query")));
-  });
+export const exitParam = z.strictObject({ symbol: symbolField });
+export const exitHeaders = z.object({
+  // exit-<key> is the SELL's client order id, within Crypto.com's 36 characters.
+  "idempotency-key": z.string().regex(/^[A-Za-z0-9_-]{1,31}$/, "must be 1–31 letters, digits, '-' or '_'"),
+});
+
+/** `GET /api/positions`: open positions with their protection; `POST /api/positions/:symbol/exit`: force exit. */
+export function positionsRoutes({ database, clients, config }: Pick<AppDeps, "database" | "clients" | "config">) {
+  const limits = placementLimits(config);
+  return createRouter()
+    .get("/", validate("query", positionsQuery), async (c) => {
+      return c.json(await listPositions(database, clients, c.req.valid("query")));
+    })
+    .post("/:symbol/exit", validate("param", exitParam), validate("header", exitHeaders), async (c) => {
+      const idempotencyKey = c.req.valid("header")["idempotency-key"];
+      const outcome = await forceExit(database, clients, {
+        symbol: c.req.valid("param").symbol,
+        idempotencyKey,
+        limits,
+      });
+      if (outcome.replayed) c.header("Idempotent-Replayed", "true");
+      return c.json(outcome, outcome.replayed ? 200 : 201);
+    });
 }
 
 /** `GET /api/trades`: closed trades in keyset pages. */

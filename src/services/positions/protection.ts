@@ -100,6 +100,12 @@ async function protectAccount(deps: ProtectionDeps, client: ExchangeClient, summ
   }
   ({ lots, rows } = await load());
 
+  // A working order whose lot is no longer held (sold by a force exit, a signal or by hand) is withdrawn.
+  const held = new Set(lots.map((l) => l.entry_order_id));
+  for (const row of rows.filter((r) => r.state === "open" && !held.has(r.entry_order_id))) {
+    if (await cancelProtection(deps, client, row, "position closed")) summary.cancelled++;
+  }
+
   // 3. Every open lot protected for what it holds, never more than the account holds.
   const budgets = new Map<string, Big>();
   const balances = lots.length > 0 ? await client.fetchBalances() : [];
@@ -142,7 +148,7 @@ async function ensureProtected(
   const active = mine.find(isWorking);
   if (active && new Big(active.quantity).eq(quantity)) return;
   if (active) {
-    const done = await cancelOwn(deps, client, active, `replaced: the position now holds ${quantity}`);
+    const done = await cancelProtection(deps, client, active, `replaced: the position now holds ${quantity}`);
     if (!done) return;
     summary.replaced++;
   }
@@ -192,7 +198,7 @@ async function place(
 
 /** Records an order of a protection row in the mirror (its fills booked there) and the row's new state. */
 async function recordProtection(
-  deps: ProtectionDeps,
+  deps: Pick<ProtectionDeps, "database">,
   client: ExchangeClient,
   row: ProtectionOrderRow,
   order: ExchangeOrder,
@@ -234,7 +240,12 @@ async function follow(
 }
 
 /** Cancels one of ATP's protection orders; false when it filled meanwhile (recorded as such). */
-async function cancelOwn(deps: ProtectionDeps, client: ExchangeClient, row: ProtectionOrderRow, note: string) {
+export async function cancelProtection(
+  deps: Pick<ProtectionDeps, "database">,
+  client: ExchangeClient,
+  row: ProtectionOrderRow,
+  note: string,
+): Promise<boolean> {
   if (!row.exchange_order_id) return false;
   try {
     const order = await client.cancelOrder(row.exchange_order_id, row.symbol);
@@ -261,7 +272,8 @@ async function cancelSibling(
     (r) => r.id === sibling.id,
   );
   if (!current || !isWorking(current)) return;
-  if (await cancelOwn(deps, client, current, `OCO: ${filled?.kind ?? "its sibling"} filled`)) summary.cancelled++;
+  if (await cancelProtection(deps, client, current, `OCO: ${filled?.kind ?? "its sibling"} filled`))
+    summary.cancelled++;
 }
 
 /** Both sides of an entry filled: more was sold than the OCO meant to. Reported, never hidden. */
