@@ -224,7 +224,8 @@ $("services").addEventListener("click", async (event) => {
 $("positions").addEventListener("click", async (event) => {
   const symbol = (event.target as HTMLElement).dataset.exit;
   if (!symbol || !confirm(`Sell the whole ${symbol} position at market now?`)) return;
-  const key = `exit-${symbol}-${Date.now()}`.slice(0, 36);
+  // The key becomes the SELL's client order id as exit-<key>: 31 characters at most.
+  const key = `${symbol}-${Date.now()}`.slice(0, 31);
   await act(`Force exit of ${symbol}`, () =>
     api("POST", `/api/positions/${encodeURIComponent(symbol)}/exit`, undefined, { "Idempotency-Key": key }),
   );

@@ -4,7 +4,7 @@
  */
 import { Big } from "./money";
 import type { ExitReason } from "./positions";
-import type { ExitDistance } from "./strategy";
+import { exitLevels, type StrategyRules } from "./strategy";
 
 export const EXIT_REASONS = [
   "take_profit",
@@ -46,39 +46,27 @@ export interface ExitLevel {
 /** What decides an entry's exits: the rules' distances, an absolute price that wins over them, the ATR if known. */
 export interface ExitInputs {
   entryPrice: string;
-  takeProfit: ExitDistance | null;
-  stopLoss: ExitDistance | null;
+  rules: Pick<StrategyRules, "take_profit" | "stop_loss">;
   tpPrice: string | null;
   slPrice: string | null;
   atr: string | null;
   priceDecimals: number;
 }
 
-const distance = (d: ExitDistance, entry: Big, atr: string | null): Big | null => {
-  if (d.unit === "pct") return entry.times(d.value).div(100);
-  return atr === null ? null : new Big(atr).times(d.value);
-};
-
 /**
  * The take-profit (a TAKE_PROFIT_LIMIT SELL at its trigger, rounded up to the tick) and the stop-loss (a
- * STOP_LIMIT SELL armed at its trigger, rounded down, working STOP_LIMIT_OFFSET_PCT below it) of an entry;
- * null for a side with no distance (or an ATR distance without an ATR), or a level at or beyond zero.
+ * STOP_LIMIT SELL armed at its trigger, rounded down, working STOP_LIMIT_OFFSET_PCT below it) of an entry: the
+ * absolute prices when set, else the rules' levels (strategy.exitLevels); null for a side without a level, or a
+ * take-profit not above / stop-loss not below the entry.
  */
-export function exitLevels(input: ExitInputs): { takeProfit: ExitLevel | null; stopLoss: ExitLevel | null } {
+export function protectionLevels(input: ExitInputs): { takeProfit: ExitLevel | null; stopLoss: ExitLevel | null } {
   const entry = new Big(input.entryPrice);
   const dp = input.priceDecimals;
-  let tp: Big | null = input.tpPrice === null ? null : new Big(input.tpPrice);
-  if (tp === null && input.takeProfit) {
-    const d = distance(input.takeProfit, entry, input.atr);
-    tp = d === null ? null : entry.plus(d);
-  }
-  let sl: Big | null = input.slPrice === null ? null : new Big(input.slPrice);
-  if (sl === null && input.stopLoss) {
-    const d = distance(input.stopLoss, entry, input.atr);
-    sl = d === null ? null : entry.minus(d);
-  }
-  const tpTrigger = tp?.round(dp, Big.roundUp) ?? null;
-  const slTrigger = sl?.round(dp, Big.roundDown) ?? null;
+  const fromRules = exitLevels(input.entryPrice, input.rules, input.atr);
+  const tp = input.tpPrice ?? fromRules.takeProfit;
+  const sl = input.slPrice ?? fromRules.stopLoss;
+  const tpTrigger = tp === null ? null : new Big(tp).round(dp, Big.roundUp);
+  const slTrigger = sl === null ? null : new Big(sl).round(dp, Big.roundDown);
   const slLimit = slTrigger?.times(new Big(100).minus(STOP_LIMIT_OFFSET_PCT)).div(100).round(dp, Big.roundDown);
   return {
     takeProfit: tpTrigger?.gt(entry) ? { trigger: tpTrigger.toFixed(), limit: tpTrigger.toFixed() } : null,

@@ -152,4 +152,34 @@ describe("positions, trades and profit over the FIFO books", async () => {
     expect((await app.request("/api/profit/yearly")).status).toBe(400);
     expect((await app.request("/api/profit/daily?count=0")).status).toBe(400);
   });
+
+  test("the dashboard's positions and profit parts: the same figures, from the books", async () => {
+    await database.sql`insert into market_data (symbol, price) values ('BTC_USDT', '104')`;
+    const body = await json(await app.request("/api/dashboard/state"));
+    expect(body.positions).toEqual([
+      {
+        account: "paper",
+        symbol: "BTC_USDT",
+        open_qty: "0.5",
+        average_entry: "100.000000000000",
+        open_cost: "50",
+        current_price: "104",
+        unrealised_pnl: "2.0",
+        unrealised_pnl_pct: "4.0000",
+        protection: [],
+      },
+    ]);
+    expect(body.profit).toEqual([
+      {
+        account: "paper",
+        realised_pnl: "4.595",
+        trade_count: 1,
+        wins: 1,
+        losses: 0,
+        gross_profit: "4.595",
+        gross_loss: "0",
+        win_rate_pct: "100.00",
+      },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { OPEN_ORDER_STATUSES } from "../../domain/orders";
 import type { ChangeTopic } from "../changes";
 import type { Sql } from "../client";
+import { positionsPart, profitPart } from "./dashboard-positions";
 import { balanceFields } from "./exchange-balances";
 import { orderFields } from "./orders";
 import { portfolioJson } from "./portfolio";
@@ -21,6 +22,8 @@ export const DASHBOARD_PARTS = [
   "watchlist",
   "services",
   "bot_status",
+  "positions",
+  "profit",
 ] as const;
 export type DashboardPartName = (typeof DASHBOARD_PARTS)[number];
 
@@ -33,11 +36,12 @@ export const PARTS_BY_TOPIC: Record<ChangeTopic, readonly DashboardPartName[]> =
   portfolio: ["portfolio"],
   loans: ["portfolio"],
   // exchange_sync commits its service_state counters in the same transaction as the orders.
-  orders: ["open_orders", "executed_orders", "services"],
+  // Fills are booked into the lots and books in the transaction that records the orders.
+  orders: ["open_orders", "executed_orders", "services", "positions", "profit"],
   // The watchlist shows each market's newest signal.
   signals: ["fast_signals", "slow_signals", "watchlist"],
   watchlist: ["watchlist"],
-  market_data: ["watchlist"],
+  market_data: ["watchlist", "positions"],
   settings: ["bot_status"],
   services: ["services"],
 };
@@ -139,6 +143,8 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
             coalesce((select value = 'true'::jsonb from trading_settings where key = 'entries_enabled'), true)
             as entries_enabled) b)`,
     },
+    positions: { positions: positionsPart(sql) },
+    profit: { profit: profitPart(sql) },
   };
 }
 

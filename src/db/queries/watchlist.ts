@@ -117,7 +117,8 @@ const rowColumns = (sql: Queryable) =>
   sql`id::float8 as id, symbol, alert_enabled as "alertEnabled", buy_alert_enabled as "buyAlertEnabled",
     sell_alert_enabled as "sellAlertEnabled", preset, strategy_overrides as "strategyOverrides",
     trade_enabled as "tradeEnabled", trade_amount_usd::text as "tradeAmountUsd", buy_target::text as "buyTarget",
-    take_profit_pct::text as "takeProfitPct", stop_loss_pct::text as "stopLossPct",
+    take_profit_pct::text as "takeProfitPct", stop_loss_pct::text as "stopLossPct", tp_price::text as "tpPrice",
+    sl_price::text as "slPrice",
     min_price_change_pct::text as "minPriceChangePct", cooldown_seconds as "cooldownSeconds"`;
 
 /** Live items, alerts on or off, by symbol (at most `limit`): the signal monitor's work list, the strategy views. */

@@ -2,7 +2,7 @@ import type { Database } from "../../db/client";
 import { findWatchlistRow } from "../../db/queries/watchlist";
 import { Big } from "../../domain/money";
 import { quantityDecimalsFor } from "../../domain/order-sizing";
-import { type ExitLevel, exitLevels } from "../../domain/protection";
+import { type ExitLevel, protectionLevels } from "../../domain/protection";
 import type { Instrument } from "../../exchanges/types";
 import { effectiveRules } from "../strategy";
 
@@ -32,7 +32,7 @@ export async function exitsFor(
   symbol: string,
   entryPrice: string,
 ): Promise<SymbolExits | null> {
-  const [item, rules] = await Promise.all([findWatchlistRow(database.db, symbol), effectiveRules(database, symbol)]);
+  const [item, rules] = await Promise.all([findWatchlistRow(database.sql, symbol), effectiveRules(database, symbol)]);
   if (!item || !rules) return null;
   const [market] = await database.sql<{ atr: string | null }[]>`
     select atr::text as atr from market_data where symbol = ${symbol}`;
@@ -40,10 +40,9 @@ export async function exitsFor(
     instruments.find((i) => i.symbol === symbol),
     entryPrice,
   );
-  const levels = exitLevels({
+  const levels = protectionLevels({
     entryPrice,
-    takeProfit: rules.take_profit ?? null,
-    stopLoss: rules.stop_loss ?? null,
+    rules,
     tpPrice: item.tpPrice,
     slPrice: item.slPrice,
     atr: market?.atr ?? null,

@@ -64,7 +64,7 @@ export async function placeSignalOrder(deps: TradingSchedulerDeps, signal: Claim
     } else {
       if (!STABLECOINS.has(quote)) return end("skipped", `quote ${quote} is not a USD stablecoin (amounts are in USD)`);
       // Paused entries stop new positions only: exits (SELL signals) and protection go on.
-      if (signal.side === "BUY" && !(await readEntriesEnabled(database.db))) {
+      if (signal.side === "BUY" && !(await readEntriesEnabled(database.sql))) {
         return end("skipped", "new entries are paused (entries_enabled is false)");
       }
       ({ client, live, note } = await routeOrder(database, clients));

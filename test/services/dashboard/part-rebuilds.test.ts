@@ -44,7 +44,7 @@ describe("a change notification re-reads only the parts its topic names", async 
     expect(cache.stats().dashboard_part_reads).toBe(DASHBOARD_PARTS.length);
   });
 
-  test("an orders notification re-reads the order lists (and the sync's counters), nothing else", async () => {
+  test("an orders notification re-reads the order lists, the sync's counters and the books, nothing else", async () => {
     const [item] = await sql<{ id: string; take_profit_pct: string | null }[]>`
       select id, take_profit_pct::text from watchlist_items where deleted_at is null order by symbol limit 1`;
     // Two commits; only the first is announced under its own topic.
@@ -54,7 +54,7 @@ describe("a change notification re-reads only the parts its topic names", async 
     await sql`update watchlist_items set take_profit_pct = '7.77' where id = ${item?.id as string}`;
     cache.invalidate("orders");
     const body = await state();
-    expect(reads.at(-1)).toEqual(["open_orders", "executed_orders", "services"]);
+    expect(reads.at(-1)).toEqual(["open_orders", "executed_orders", "services", "positions", "profit"]);
     expect(body.open_orders.map((o: { exchange_order_id: string }) => o.exchange_order_id)).toContain("per-part-1");
     // The watchlist was not read again: it still shows the value of the first build.
     const shown = body.watchlist.find((w: { id: number }) => w.id === Number(item?.id));

@@ -61,6 +61,8 @@ describe("GET /api/dashboard/state", async () => {
         "executed_orders",
         "watchlist",
         "services",
+        "positions",
+        "profit",
         "generated_at",
       ].sort(),
     );
