@@ -1,4 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { upsertExchangeOrders } from "../../src/db/queries/exchange-orders";
+import type { ExchangeOrder } from "../../src/domain/orders";
 import { createNotifier, notifierFromConfig } from "../../src/services/notifier";
 import { telegramChannel } from "../../src/services/notifier/telegram";
 import { webhookChannel } from "../../src/services/notifier/webhook";
@@ -132,6 +134,24 @@ describe("notifications never block the signal monitor", async () => {
   });
 });
 
+const closedLeg = (id: string, side: "BUY" | "SELL", value: string, at: string): ExchangeOrder => ({
+  exchangeOrderId: id,
+  clientOid: null,
+  symbol: "ETH_USDT",
+  side,
+  type: "MARKET",
+  status: "FILLED",
+  price: null,
+  quantity: "1",
+  cumulativeQuantity: "1",
+  cumulativeValue: value,
+  avgPrice: value,
+  fee: "0",
+  feeCurrency: "USDT",
+  createTime: at,
+  updateTime: at,
+});
+
 describe("daily summary", async () => {
   const database = await createTestDatabase();
   afterAll(() => database.close());
@@ -161,6 +181,24 @@ describe("daily summary", async () => {
     expect(notifier.sent[0]?.text).toContain("ATP daily summary 2025-01-15: net 10000 USD");
     const [row] = await database.sql`select cursor from service_state where service = ${DAILY_SUMMARY_JOB}`;
     expect(row?.cursor).toEqual({ date: "2025-01-16" });
+  });
+
+  test("includes the day's realised P&L: trades closed on that local date", async () => {
+    await upsertExchangeOrders(database.sql, "paper", [
+      closedLeg("ds-b", "BUY", "100", "2025-04-09T20:00:00Z"),
+      // 22:30 UTC on the 9th is 00:30 on the 10th in Paris: today's trade.
+      closedLeg("ds-s", "SELL", "112.5", "2025-04-09T22:30:00Z"),
+    ]);
+    const notifier = recordingNotifier();
+    await runDailySummaryIfDue({ database, log, notifier, config, now: () => new Date("2025-04-10T07:00:00Z") });
+    expect(notifier.sent[0]?.text).toContain("realised P&L today 12.5 USD over 1 closed trades (paper)");
+    expect(notifier.sent[0]?.data?.realised_today).toEqual({
+      account: "paper",
+      realised_pnl: "12.5",
+      trades: 1,
+      wins: 1,
+      losses: 0,
+    });
   });
 
   test("two schedulers at the same moment send it once", async () => {

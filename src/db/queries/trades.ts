@@ -59,7 +59,7 @@ export async function listTrades(
       ${to ? sql`and t.closed_at < ${to}::timestamptz` : sql``}
       ${exitReason ? sql`and t.exit_reason = ${exitReason}` : sql``}
       ${keysetAfter(sql, "t.closed_at", "t.id", after)}
-    order by t.closed_at desc, t.id desc
+    order by t.closed_at desc nulls last, t.id desc nulls last
     limit ${limit + 1}`;
   const { items, next } = keysetPage(rows, limit, ({ position_time: _, ...row }) => ({
     ...row,
@@ -69,17 +69,17 @@ export async function listTrades(
   return { trades: items, next };
 }
 
-/** The best and worst closed trade's realised P&L (the index on realised), null without trades. */
+/** The best and worst closed trade's realised P&L (the index on realised; qualified, or the text alias sorts). */
 export async function bestAndWorst(
   sql: Queryable,
   account: string,
 ): Promise<{ best: string | null; worst: string | null }> {
   const [row] = await sql<{ best: string | null; worst: string | null }[]>`
     select
-      (select realised::text from position_lots where account = ${account} and closed_at is not null
-        order by realised desc limit 1) as best,
-      (select realised::text from position_lots where account = ${account} and closed_at is not null
-        order by realised limit 1) as worst`;
+      (select l.realised::text from position_lots l where l.account = ${account} and l.closed_at is not null
+        order by l.realised desc limit 1) as best,
+      (select l.realised::text from position_lots l where l.account = ${account} and l.closed_at is not null
+        order by l.realised limit 1) as worst`;
   return { best: row?.best ?? null, worst: row?.worst ?? null };
 }
 
@@ -120,7 +120,10 @@ export async function profitByPeriod(
     order by p.start`;
 }
 
-/** The largest fall of net_usd from a running peak over the portfolio snapshots (the mirrored account's value). */
+/** Days of portfolio snapshots the max drawdown looks at (a range of the index on taken_at). */
+export const DRAWDOWN_DAYS = 90;
+
+/** The largest fall of net_usd from a running peak over the last DRAWDOWN_DAYS of portfolio snapshots. */
 export async function snapshotDrawdown(
   sql: Queryable,
 ): Promise<{ abs: string; pct: string | null; peak: string | null }> {
@@ -128,7 +131,7 @@ export async function snapshotDrawdown(
     select (peak - net_usd)::text as abs, round((peak - net_usd) * 100 / nullif(peak, 0), 4)::text as pct,
       peak::text as peak
     from (select net_usd, max(net_usd) over (order by taken_at rows unbounded preceding) as peak
-      from portfolio_snapshots) s
+      from portfolio_snapshots where taken_at >= now() - make_interval(days => ${DRAWDOWN_DAYS})) s
     order by peak - net_usd desc
     limit 1`;
   return { abs: row?.abs ?? "0", pct: row?.pct ?? null, peak: row?.peak ?? null };

@@ -62,7 +62,8 @@ describe("a change notification re-reads only the parts its topic names", async 
 
     cache.invalidate("market_data");
     const after = await state();
-    expect(reads.at(-1)).toEqual(["watchlist"]);
+    // Prices: the watchlist's and the positions' current price.
+    expect(reads.at(-1)).toEqual(["watchlist", "positions"]);
     expect(after.watchlist.find((w: { id: number }) => w.id === Number(item?.id)).take_profit_pct).toBe("7.77");
   });
 

@@ -21,15 +21,20 @@ describe("a failing or slow part degrades the dashboard, it does not fail it", a
     await database.close();
   });
 
-  test("a part whose query fails is named in errors; every other part is served", async () => {
+  test("the parts whose query fails are named in errors; every other part is served", async () => {
     await database.sql`alter table market_data rename to market_data_moved`;
     try {
       const res = await app.request("/api/dashboard/state");
       expect(res.status).toBe(200);
       const body = await json(res);
       expect(body.partial).toBe(true);
-      expect(body.errors).toEqual([{ part: "watchlist", message: 'relation "market_data" does not exist' }]);
+      // The watchlist and the positions both read market_data's prices.
+      expect(body.errors).toEqual([
+        { part: "watchlist", message: 'relation "market_data" does not exist' },
+        { part: "positions", message: 'relation "market_data" does not exist' },
+      ]);
       expect(body.watchlist).toEqual([]);
+      expect(body.positions).toEqual([]);
       expect(body.open_orders).toHaveLength(50);
       expect(body.fast_signals).toHaveLength(20);
       expect(body.portfolio.net_usd).toBe("49550.000000000");
