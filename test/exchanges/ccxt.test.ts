@@ -40,6 +40,7 @@ runExchangeContract("ccxt cryptocom (fake server)", async () => {
     quote: "USDT",
     restingBuyPrice: async () => start.times("0.9").toFixed(2),
     moveMarket: async () => fake.setPrice("BTC_USDT", start.times("0.8").toFixed(2)),
+    setPrice: async (price) => fake.setPrice("BTC_USDT", price),
     passTime: () => Bun.sleep(3),
     close: async () => {
       await client.close();

@@ -19,6 +19,8 @@ export interface ContractSubject {
   restingBuyPrice(): Promise<string>;
   /** Moves the market (paper: the clock) so that the price from restingBuyPrice() is crossed. */
   moveMarket(): Promise<void>;
+  /** Sets the market price (paper: a pinned price; the fake server: its last price), filling what it crosses. */
+  setPrice(price: string): Promise<void>;
   /** Lets a little time pass (paper: moves the clock; a real exchange: a few milliseconds). */
   passTime(): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +94,51 @@ export function runExchangeContract(name: string, makeSubject: () => Promise<Con
         const symbols = instruments.map((i) => i.symbol);
         expect(symbols).toEqual([...symbols].sort());
         for (const i of instruments) expect(i.symbol).toBe(`${i.base}_${i.quote}`);
+      }),
+    );
+
+    test(
+      "trigger orders: a TAKE_PROFIT_LIMIT and a STOP_LIMIT SELL rest until the price crosses their trigger",
+      withSubject(async (subject) => {
+        const { client, symbol, base } = subject;
+        const [ticker] = await client.fetchTickers([symbol]);
+        const price = new Big(ticker?.last ?? "0");
+        await subject.setPrice(price.toFixed(2));
+        const level = (factor: string) => price.times(factor).round(2).toFixed();
+        const quantity = "0.001";
+        const tp = await client.createOrder({
+          symbol,
+          side: "SELL",
+          type: "TAKE_PROFIT_LIMIT",
+          quantity,
+          triggerPrice: level("1.05"),
+          price: level("1.05"),
+          clientOid: oid("tp"),
+        });
+        const sl = await client.createOrder({
+          symbol,
+          side: "SELL",
+          type: "STOP_LIMIT",
+          quantity,
+          triggerPrice: level("0.95"),
+          price: level("0.945"),
+          clientOid: oid("sl"),
+        });
+        expect(tp).toMatchObject({ type: "TAKE_PROFIT_LIMIT", status: "ACTIVE", cumulativeQuantity: "0" });
+        expect(sl).toMatchObject({ type: "STOP_LIMIT", status: "ACTIVE", price: level("0.945") });
+        const open = (await client.fetchOpenOrders()).map((o) => o.exchangeOrderId);
+        expect(open).toEqual(expect.arrayContaining([tp.exchangeOrderId, sl.exchangeOrderId]));
+        // Nearer the trigger but not through it: nothing fills.
+        await subject.setPrice(level("1.04"));
+        await subject.passTime();
+        expect((await client.fetchOrder(tp.exchangeOrderId, symbol)).status).toBe("ACTIVE");
+        await subject.setPrice(level("1.06"));
+        await subject.passTime();
+        const filled = await client.fetchOrder(tp.exchangeOrderId, symbol);
+        expect(filled).toMatchObject({ status: "FILLED", cumulativeQuantity: quantity });
+        expect(new Big(filled.cumulativeValue).eq(new Big(quantity).times(level("1.05")))).toBe(true);
+        expect((await client.cancelOrder(sl.exchangeOrderId, symbol)).status).toBe("CANCELLED");
+        expect(amountOf(await client.fetchBalances(), base).locked.eq(0)).toBe(true);
       }),
     );
 

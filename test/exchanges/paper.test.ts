@@ -6,6 +6,7 @@ import { createPaperExchange, type PaperExchangeOptions } from "../../src/exchan
 import { LIQUIDITY_PER_TICK } from "../../src/exchanges/paper/fills";
 import { findMarket } from "../../src/exchanges/paper/markets";
 import { PRICE_GRID_MS, PricePath } from "../../src/exchanges/paper/prices";
+import { pinPrice } from "../../src/exchanges/paper/store";
 import { createTestDatabase } from "../helpers/cluster";
 import { runExchangeContract } from "./contract";
 
@@ -22,7 +23,7 @@ afterAll(() => database.close());
 
 /** Empties the paper tables: the next exchange created on the database starts a fresh account. */
 async function resetAccount(): Promise<void> {
-  await database.sql`truncate paper_orders, paper_balances, paper_state restart identity`;
+  await database.sql`truncate paper_orders, paper_balances, paper_state, paper_prices restart identity`;
 }
 
 /** A paper exchange on the file's database, with a clock the test moves. */
@@ -57,7 +58,7 @@ function restingBuy(path: PricePath, from: number): { price: string; crossings: 
 
 runExchangeContract("paper", async () => {
   await resetAccount();
-  const { client, clock } = await paperExchange();
+  const { client, clock } = await paperExchange({ pinnedPrices: true });
   const path = new PricePath(SEED, BTC);
   let pending: number[] = [];
   return {
@@ -72,6 +73,10 @@ runExchangeContract("paper", async () => {
     },
     moveMarket: async () => {
       clock.now = (pending[0] ?? clock.now) + PRICE_GRID_MS;
+    },
+    setPrice: async (price) => {
+      clock.now += 1000;
+      await pinPrice(database.sql, "BTC_USDT", price, clock.now);
     },
     passTime: async () => {
       clock.now += 1000;

@@ -11,6 +11,7 @@
  * 42901 (rate limit), 9010001 (maintenance).
  */
 import Big from "big.js";
+import { triggerCrossed } from "../../src/domain/orders";
 
 /** A fault the next matching requests get instead of (or before) their answer. */
 export type Fault =
@@ -30,7 +31,10 @@ interface FakeOrder {
   client_oid: string | null;
   instrument_name: string;
   side: "BUY" | "SELL";
-  order_type: "MARKET" | "LIMIT";
+  order_type: "MARKET" | "LIMIT" | "STOP_LIMIT" | "TAKE_PROFIT_LIMIT";
+  /** The trigger of a STOP_LIMIT / TAKE_PROFIT_LIMIT order ("0" for others), and whether it was reached. */
+  ref_price: string;
+  triggered: boolean;
   time_in_force: "GOOD_TILL_CANCEL";
   exec_inst: string[];
   quantity: string;
@@ -132,18 +136,30 @@ export function startFakeCryptocom({
   /** Releases what a resting order still reserves. */
   function release(order: FakeOrder): void {
     const info = instrument(order.instrument_name);
-    if (!info) return;
+    if (!info || !order.triggered) return;
     const remaining = new Big(order.quantity).minus(order.cumulative_quantity);
     const [asset, amount] =
       order.side === "BUY" ? [info.quote, remaining.times(order.limit_price)] : [info.base, remaining];
     holding(asset).reserved = holding(asset).reserved.minus(amount);
   }
 
-  /** Fills resting limit orders the price has crossed, at their limit price. */
+  /** Fills resting limit orders the price has crossed, at their limit price; arms trigger orders first. */
   function matchResting(symbol: string, now: number): void {
     const price = priceOf(symbol);
     for (const order of orders) {
       if (order.status !== "ACTIVE" || order.instrument_name !== symbol) continue;
+      if (!order.triggered) {
+        if (!triggerCrossed(order.order_type, order.side, order.ref_price, price.toFixed())) continue;
+        // Armed: from now on it is a resting limit order, reserving what it may spend.
+        order.triggered = true;
+        const info = instrument(symbol);
+        const remaining = new Big(order.quantity);
+        if (info) {
+          const [asset, amount] =
+            order.side === "BUY" ? [info.quote, remaining.times(order.limit_price)] : [info.base, remaining];
+          holding(asset).reserved = holding(asset).reserved.plus(amount);
+        }
+      }
       const crossed = order.side === "BUY" ? price.lte(order.limit_price) : price.gte(order.limit_price);
       if (!crossed) continue;
       release(order);
@@ -168,14 +184,16 @@ export function startFakeCryptocom({
     const clientOid = params.client_oid === undefined ? null : String(params.client_oid);
     if (clientOid && orders.some((o) => o.client_oid === clientOid)) throw new ApiError(204, "DUPLICATE_CLORDID");
     const side = String(params.side) as "BUY" | "SELL";
-    const type = String(params.type) as "MARKET" | "LIMIT";
+    const type = String(params.type) as FakeOrder["order_type"];
+    const trigger = type === "STOP_LIMIT" || type === "TAKE_PROFIT_LIMIT";
+    if (trigger && !params.ref_price) throw new ApiError(40004, "MISSING_OR_INVALID_ARGUMENT: ref_price");
     const quantity = new Big(String(params.quantity ?? "0"));
     if (quantity.lte(0)) throw new ApiError(213, "Invalid quantity format");
     const market = priceOf(symbol);
     const ask = market.plus(tick(symbol));
     const bid = market.minus(tick(symbol));
-    const limit = type === "LIMIT" ? new Big(String(params.price)) : null;
-    const marketable = !limit || (side === "BUY" ? limit.gte(ask) : limit.lte(bid));
+    const limit = type === "MARKET" ? null : new Big(String(params.price));
+    const marketable = !trigger && (!limit || (side === "BUY" ? limit.gte(ask) : limit.lte(bid)));
     const executionPrice = side === "BUY" ? ask : bid;
     const needed = side === "BUY" ? quantity.times(limit && !marketable ? limit : executionPrice) : quantity;
     const paying = holding(side === "BUY" ? info.quote : info.base);
@@ -187,6 +205,8 @@ export function startFakeCryptocom({
       instrument_name: symbol,
       side,
       order_type: type,
+      ref_price: trigger ? new Big(String(params.ref_price)).toFixed() : "0",
+      triggered: !trigger,
       time_in_force: "GOOD_TILL_CANCEL",
       exec_inst: [],
       quantity: quantity.toFixed(),
@@ -205,6 +225,9 @@ export function startFakeCryptocom({
     if (marketable) {
       // A marketable order takes the best opposite price, which is at or better than its limit.
       fill(order, quantity, executionPrice, now);
+    } else if (trigger) {
+      // A trigger order reserves nothing until armed; the price may already be through its trigger.
+      matchResting(symbol, now);
     } else {
       paying.reserved = paying.reserved.plus(needed);
     }

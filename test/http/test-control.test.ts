@@ -15,7 +15,11 @@ describe("POST/DELETE /api/test/paper/prices", async () => {
   const pin = (app: typeof on.app, body: unknown) =>
     app.request("/api/test/paper/prices", { method: "POST", headers: jsonHeaders(), body: JSON.stringify(body) });
   const unpin = (app: typeof on.app, symbol: string) =>
-    app.request(`/api/test/paper/prices?symbol=${symbol}`, { method: "DELETE", headers: jsonHeaders() });
+    app.request("/api/test/paper/prices", {
+      method: "DELETE",
+      headers: jsonHeaders(),
+      body: JSON.stringify({ symbol }),
+    });
 
   test("pins a paper symbol's price for every process on the database, until DELETE", async () => {
     const res = await pin(on.app, { symbol: "BTC_USDT", price: "50000" });

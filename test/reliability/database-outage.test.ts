@@ -13,7 +13,7 @@ import { API_TOKEN, bearer, createTestApp, jsonHeaders } from "../helpers/app";
 import { json } from "../helpers/json";
 import { freePort } from "../helpers/ports";
 import { testPaperExchange } from "../helpers/trading";
-import { fillPath, paramValues, registeredRoutes, seedSamples } from "./route-samples";
+import { fillPath, HEADERS, paramValues, registeredRoutes, seedSamples } from "./route-samples";
 
 /**
  * PostgreSQL really stopped under a running app (its own embedded server, so both CI modes can stop it): open
@@ -102,7 +102,11 @@ describe("the database stops under a running app", async () => {
     const body = bodies[route];
     return {
       path: fillPath(template, values),
-      init: { method, headers: body ? jsonHeaders() : bearer(), body: body ? JSON.stringify(body) : undefined },
+      init: {
+        method,
+        headers: { ...(body ? jsonHeaders() : bearer()), ...HEADERS[route] },
+        body: body ? JSON.stringify(body) : undefined,
+      },
     };
   };
   const send = async (route: string) => {

@@ -14,9 +14,15 @@ export const BODIES: Record<string, Record<string, unknown>> = {
   "POST /api/orders": { symbol: "BTC_USDT", side: "BUY", type: "LIMIT", quantity: "0.001", price: "1000" },
   "POST /api/signals/simulate": { symbol: "BTC_USDT", side: "BUY", price: "100", reason: "why" },
   "POST /api/test/paper/prices": { symbol: "BTC_USDT", price: "50000" },
+  "DELETE /api/test/paper/prices": { symbol: "BTC_USDT" },
   "POST /api/loans": { currency: "USDT", borrowed_amount: "100", notes: "n" },
   "PUT /api/loans/:id": { notes: "n", borrowed_amount: "5" },
   "PATCH /api/loans/:id": { notes: "n", borrowed_amount: "5" },
+};
+
+/** Headers a route needs besides auth (the reliability suites add them to its valid request). */
+export const HEADERS: Record<string, Record<string, string>> = {
+  "POST /api/positions/:symbol/exit": { "Idempotency-Key": "sample-exit" },
 };
 
 /** Every route the app registers, as `METHOD /path/:param`, in registration order. */

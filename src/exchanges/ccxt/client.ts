@@ -25,7 +25,7 @@ import {
   walkOrderHistory,
 } from "./history";
 import { fromCcxtSymbol, toBalances, toCandles, toCcxtSymbol, toExchangeOrder, toTicker } from "./mapping";
-import { orderAmount, positive } from "./order-amount";
+import { ccxtOrderType, orderAmount, positive } from "./order-amount";
 
 /** The ccxt module, loaded lazily by connect.ts. */
 export type CcxtModule = typeof Ccxt;
@@ -184,8 +184,9 @@ export class CcxtExchange implements ExchangeClient {
     const existing = await this.findByClientOid(request.clientOid);
     if (existing) return existing;
     const amount = await orderAmount(this.exchange, (run) => this.call(run), request, ccxtSymbol);
-    const price = request.type === "LIMIT" ? positive("price", request.price) : undefined;
-    const params: Record<string, string> = { clientOrderId: request.clientOid };
+    const price = request.type === "MARKET" ? undefined : positive("price", request.price);
+    const { type, params: triggerParams } = ccxtOrderType(request);
+    const params: Record<string, string> = { clientOrderId: request.clientOid, ...triggerParams };
     const ownParam = CLIENT_ORDER_ID_PARAM[this.name];
     if (ownParam) params[ownParam] = request.clientOid;
     let created: Order;
@@ -193,7 +194,7 @@ export class CcxtExchange implements ExchangeClient {
       created = await this.call(() =>
         this.exchange.createOrder(
           ccxtSymbol,
-          request.type.toLowerCase(),
+          type,
           request.side.toLowerCase() as "buy" | "sell",
           Number(amount),
           price === undefined ? undefined : Number(price),

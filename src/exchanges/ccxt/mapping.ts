@@ -69,6 +69,8 @@ export function toExchangeOrder(order: Order): ExchangeOrder {
   const average = decimal(order.average);
   const cost = decimal(order.cost) ?? (average ? formatDecimal(new Big(average).times(filled)) : "0");
   const type = orderType(order);
+  // ccxt leaves Crypto.com's trigger (ref_price) in the raw order.
+  const trigger = decimal(order.triggerPrice ?? (order.info as { ref_price?: string } | undefined)?.ref_price);
   const created = order.timestamp ?? Date.now();
   const updated = order.lastUpdateTimestamp ?? order.lastTradeTimestamp ?? created;
   return {
@@ -85,6 +87,7 @@ export function toExchangeOrder(order: Order): ExchangeOrder {
     avgPrice: filled === "0" ? null : (average ?? formatDecimal(new Big(cost).div(filled).round(12))),
     fee: decimal(order.fee?.cost) ?? "0",
     feeCurrency: order.fee?.currency ?? null,
+    ...(trigger && trigger !== "0" ? { triggerPrice: trigger } : {}),
     createTime: new Date(created).toISOString(),
     updateTime: new Date(Math.max(created, updated)).toISOString(),
   };

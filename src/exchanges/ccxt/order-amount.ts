@@ -14,10 +14,12 @@ export async function orderAmount(
   request: CreateOrderRequest,
   ccxtSymbol: string,
 ): Promise<string> {
-  if (request.type !== "MARKET" && request.type !== "LIMIT")
-    throw new InvalidOrderError("type must be MARKET or LIMIT");
-  if (request.type === "LIMIT" && request.price === undefined)
-    throw new InvalidOrderError("a LIMIT order needs a price");
+  if (request.type !== "MARKET" && request.price === undefined)
+    throw new InvalidOrderError(`a ${request.type} order needs a price`);
+  if ((request.type === "STOP_LIMIT" || request.type === "TAKE_PROFIT_LIMIT") !== (request.triggerPrice !== undefined))
+    throw new InvalidOrderError(
+      "a trigger price goes with STOP_LIMIT and TAKE_PROFIT_LIMIT orders, and only with them",
+    );
   if (request.notional === undefined) return positive("quantity", request.quantity);
   if (request.type !== "MARKET" || request.side !== "BUY" || request.quantity !== undefined) {
     throw new InvalidOrderError("notional is only for a MARKET BUY without quantity");
@@ -39,4 +41,21 @@ export function positive(name: string, value: string | undefined): string {
   const parsed = parsePositiveDecimal(value);
   if (!parsed) throw new InvalidOrderError(`${name} must be a positive decimal string (got ${JSON.stringify(value)})`);
   return formatDecimal(parsed);
+}
+
+/**
+ * A trigger order in ccxt's unified terms: a `limit` order carrying `stopLossPrice` (a STOP_LIMIT SELL) or
+ * `takeProfitPrice` (a TAKE_PROFIT_LIMIT SELL), which ccxt sends to Crypto.com as STOP_LIMIT / TAKE_PROFIT_LIMIT with
+ * `ref_price`; a trigger BUY carries the generic `triggerPrice`. Any other order: its own type, no trigger.
+ */
+export function ccxtOrderType(request: CreateOrderRequest): { type: string; params: Record<string, string> } {
+  if (request.type !== "STOP_LIMIT" && request.type !== "TAKE_PROFIT_LIMIT") {
+    return { type: request.type.toLowerCase(), params: {} };
+  }
+  const trigger = positive("triggerPrice", request.triggerPrice);
+  if (request.side === "BUY") return { type: "limit", params: { triggerPrice: trigger } };
+  return {
+    type: "limit",
+    params: request.type === "STOP_LIMIT" ? { stopLossPrice: trigger } : { takeProfitPrice: trigger },
+  };
 }

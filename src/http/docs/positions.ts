@@ -195,7 +195,7 @@ export const positionsOperations: OperationDoc[] = [
     tag: "test",
     access: "write",
     summary: "Unpin a paper symbol's price (only with ENABLE_TEST_ENDPOINTS=true; otherwise 404)",
-    query: testControl.unpinQuery,
+    body: testControl.unpinBody,
     responses: {
       200: { description: "Unpinned", schema: z.object({ symbol: z.string(), pinned: z.boolean() }) },
       404: { description: "Not pinned" },

@@ -9,11 +9,11 @@ export const pinBody = z.strictObject({
   symbol: symbolField,
   price: decimalField({ integerDigits: 12, decimals: 12, positive: true }),
 });
-export const unpinQuery = z.strictObject({ symbol: symbolField });
+export const unpinBody = z.strictObject({ symbol: symbolField });
 
 /**
  * Test control, only with ENABLE_TEST_ENDPOINTS=true (otherwise these paths do not exist: 404):
- * `POST /api/test/paper/prices` pins a paper symbol's price, `DELETE /api/test/paper/prices?symbol=` unpins it.
+ * `POST /api/test/paper/prices` pins a paper symbol's price, `DELETE` of the same path (`{"symbol"}`) unpins it.
  */
 export function testControlRoutes({ database, config, now }: Pick<AppDeps, "database" | "config" | "now">) {
   const app = createRouter();
@@ -23,7 +23,7 @@ export function testControlRoutes({ database, config, now }: Pick<AppDeps, "data
       const { symbol, price } = c.req.valid("json");
       return c.json(await pinPaperPrice(database, symbol, price, now()), 201);
     })
-    .delete("/paper/prices", validate("query", unpinQuery), async (c) => {
-      return c.json(await unpinPaperPrice(database, c.req.valid("query").symbol));
+    .delete("/paper/prices", requireJson(), validate("json", unpinBody), async (c) => {
+      return c.json(await unpinPaperPrice(database, c.req.valid("json").symbol));
     });
 }
