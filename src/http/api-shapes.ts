@@ -113,6 +113,8 @@ export const watchlistItemShape = z.looseObject({
   buy_target: nullableAmount,
   take_profit_pct: nullableAmount,
   stop_loss_pct: nullableAmount,
+  tp_price: nullableAmount.meta({ description: "absolute take-profit price (wins over take_profit_pct)" }),
+  sl_price: nullableAmount.meta({ description: "absolute stop-loss price (wins over stop_loss_pct)" }),
   min_price_change_pct: nullableAmount.meta({ description: "null: the preset's" }),
   cooldown_seconds: z.number().int().nullable().meta({ description: "null: the preset's" }),
   created_at: time,

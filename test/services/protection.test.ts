@@ -55,12 +55,13 @@ async function world() {
   };
 }
 
-async function enter(w: Awaited<ReturnType<typeof world>>) {
+async function enter(w: Awaited<ReturnType<typeof world>>, exits: { tpPrice?: string; slPrice?: string } = {}) {
   await addWatchlistItem(w.database, "BTC_USDT", {
     tradeEnabled: true,
     tradeAmountUsd: "100",
     takeProfitPct: "5",
     stopLossPct: "3",
+    ...exits,
   });
   await w.pin("50000");
   await simulateSignal(
@@ -228,6 +229,19 @@ describe("protection: every entry gets a take-profit and a stop-loss, OCO-linked
         [`tp-${entry}-g1`, "ACTIVE"],
       ]);
       expect((await w.rows()).map((r) => r.state)).toEqual(["vanished", "open", "open"]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("absolute tp_price and sl_price win over the percentages", async () => {
+    const w = await world();
+    try {
+      await enter(w, { tpPrice: "51000", slPrice: "49000" });
+      expect((await w.rows()).map((r) => [r.kind, r.trigger_price, r.limit_price])).toEqual([
+        ["take_profit", "51000", "51000"],
+        ["stop_loss", "49000", "48755"],
+      ]);
     } finally {
       await w.close();
     }

@@ -20,6 +20,8 @@ export type WatchlistFields = Partial<
     | "buyTarget"
     | "takeProfitPct"
     | "stopLossPct"
+    | "tpPrice"
+    | "slPrice"
     | "minPriceChangePct"
     | "cooldownSeconds"
   >
@@ -50,6 +52,8 @@ export interface WatchlistJson {
   buy_target: string | null;
   take_profit_pct: string | null;
   stop_loss_pct: string | null;
+  tp_price: string | null;
+  sl_price: string | null;
   min_price_change_pct: string | null;
   cooldown_seconds: number | null;
   preset: string;
@@ -78,7 +82,7 @@ export function watchlistFields(sql: Queryable): Fragment {
     coalesce(t.sell_alert_enabled, t.alert_enabled) as sell_alert_enabled, t.trade_enabled,
     t.trade_amount_usd::text as trade_amount_usd, t.buy_target::text as buy_target,
     t.take_profit_pct::text as take_profit_pct, t.stop_loss_pct::text as stop_loss_pct,
-    t.min_price_change_pct::text as min_price_change_pct, t.cooldown_seconds, t.preset,
+    t.tp_price::text as tp_price, t.sl_price::text as sl_price, t.min_price_change_pct::text as min_price_change_pct, t.cooldown_seconds, t.preset,
     t.strategy_overrides as overrides, ${iso("t.created_at")} as created_at, ${iso("t.updated_at")} as updated_at,
     (select row_to_json(m) from (
       select price::text as price, rsi::text as rsi, ma50::text as ma50, ma200::text as ma200,
@@ -161,6 +165,8 @@ const COLUMNS = {
   buyTarget: "buy_target",
   takeProfitPct: "take_profit_pct",
   stopLossPct: "stop_loss_pct",
+  tpPrice: "tp_price",
+  slPrice: "sl_price",
   minPriceChangePct: "min_price_change_pct",
   cooldownSeconds: "cooldown_seconds",
 } as const satisfies Record<Exclude<keyof WatchlistFields, `${string}lertEnabled`>, string>;

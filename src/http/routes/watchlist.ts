@@ -24,6 +24,9 @@ const settable = {
   buy_target: decimalField({ integerDigits: 12, decimals: 12, positive: true }).nullable(),
   take_profit_pct: percentField(1000, true).nullable(),
   stop_loss_pct: percentField(100, true).nullable(),
+  // Absolute exit prices for the protection of an entry; they win over the percentages.
+  tp_price: decimalField({ integerDigits: 12, decimals: 12, positive: true }).nullable(),
+  sl_price: decimalField({ integerDigits: 12, decimals: 12, positive: true }).nullable(),
   min_price_change_pct: percentField(100).nullable(),
   cooldown_seconds: z.number().int().min(0).max(MAX_COOLDOWN_S).nullable(),
 };
@@ -50,6 +53,8 @@ export function toFields(body: Settable): WatchlistFields {
     buyTarget: body.buy_target,
     takeProfitPct: body.take_profit_pct,
     stopLossPct: body.stop_loss_pct,
+    tpPrice: body.tp_price,
+    slPrice: body.sl_price,
     minPriceChangePct: body.min_price_change_pct,
     cooldownSeconds: body.cooldown_seconds,
   };
