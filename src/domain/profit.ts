@@ -92,11 +92,45 @@ export function maxDrawdown(values: readonly string[]): { abs: string; pct: stri
   return { abs: worst.toFixed(), pct: worstPct === null ? (worst.eq(0) ? "0" : null) : worstPct.toFixed() };
 }
 
-/** A book's totals after a booking: each touched lot's new contribution replaces its old one (none if new). */
+/**
+ * A book's totals after a booking: each touched lot's new contribution replaces its old one (none if new). Summed
+ * in big.js and written out once (this runs for every booked page of an import).
+ */
 export function totalsAfter(totals: BookTotals, before: readonly Lot[], touched: readonly Lot[]): BookTotals {
-  return touched.reduce((sum, lot) => {
-    const old = before.find((l) => l.entryOrderId === lot.entryOrderId);
-    const added = addTotals(sum, lotContribution(lot));
-    return old ? addTotals(added, lotContribution(old), -1) : added;
-  }, totals);
+  let realised = new Big(totals.realised);
+  let grossProfit = new Big(totals.grossProfit);
+  let grossLoss = new Big(totals.grossLoss);
+  let held = new Big(totals.heldSeconds);
+  let { closedTrades, wins, losses } = totals;
+  const apply = (lot: Lot, sign: 1 | -1) => {
+    const r = realisedPnl(lot);
+    const signed = sign === 1 ? r : r.neg();
+    realised = realised.plus(signed);
+    if (lot.closedAt === null) return;
+    closedTrades += sign;
+    if (r.gt(0)) {
+      wins += sign;
+      grossProfit = grossProfit.plus(signed);
+    } else if (r.lt(0)) {
+      losses += sign;
+      grossLoss = grossLoss.plus(signed);
+    }
+    const seconds = secondsBetween(lot.openedAt, lot.closedAt);
+    held = sign === 1 ? held.plus(seconds) : held.minus(seconds);
+  };
+  const previous = new Map(before.map((l) => [l.entryOrderId, l]));
+  for (const lot of touched) {
+    apply(lot, 1);
+    const old = previous.get(lot.entryOrderId);
+    if (old) apply(old, -1);
+  }
+  return {
+    realised: realised.toFixed(),
+    closedTrades,
+    wins,
+    losses,
+    grossProfit: grossProfit.toFixed(),
+    grossLoss: grossLoss.toFixed(),
+    heldSeconds: held.toFixed(),
+  };
 }
