@@ -96,13 +96,19 @@ describe("legacy watchlist: /dashboard, /dashboard/{id}, /dashboard/symbol/{s}, 
     expect(typeof (await json(unknown)).detail).toBe("string");
   });
 
-  test("tp_price/sl_price become percentages of the market price; the item shows the levels back", async () => {
-    await database.sql`insert into market_data (symbol, price, updated_at) values ('BTC_USDT', '100', now())
-      on conflict (symbol) do update set price = excluded.price`;
+  test("tp_price/sl_price are ATP's absolute exits; without them the item shows its rules' levels at the price", async () => {
+    await database.sql`insert into market_data (symbol, price, atr, updated_at) values ('BTC_USDT', '100', '2', now())
+      on conflict (symbol) do update set price = excluded.price, atr = excluded.atr`;
+    // intraday-conservative's own distances (a percentage or ATR multiples) at a price of 100.
+    const ruled = await json(await call("GET", "/dashboard/symbol/BTC_USDT"));
+    expect(ruled.price).toBe(100);
+    expect(ruled.tp_price).toBeGreaterThan(100);
+    expect(ruled.sl_price).toBeLessThan(100);
     const item = await json(await call("PUT", "/dashboard/symbol/BTC_USDT", { tp_price: 110, sl_price: 95 }));
-    expect(item).toMatchObject({ tp_percentage: 10, sl_percentage: 5, price: 100 });
-    expect(item.tp_price).toBeCloseTo(110, 8);
-    expect(item.sl_price).toBeCloseTo(95, 8);
+    expect(item).toMatchObject({ tp_price: 110, sl_price: 95, price: 100 });
+    const atp = await json(await app.request("/api/watchlist/BTC_USDT"));
+    expect(atp).toMatchObject({ tp_price: "110", sl_price: "95" });
+    expect((await json(await call("PUT", "/dashboard/symbol/BTC_USDT", { tp_price: null }))).tp_price).not.toBe(110);
   });
 
   test("the alert switches: /watchlist/{s}/alert, buy-alert, sell-alert", async () => {
@@ -178,7 +184,7 @@ describe("legacy watchlist: /dashboard, /dashboard/{id}, /dashboard/symbol/{s}, 
       ["POST", "/dashboard", { exchange: "CRYPTO_COM" }],
       ["POST", "/dashboard/bulk-update-alerts", { buy_alerts: "yes" }],
       ["PUT", "/watchlist/SOL_USDT/alert", {}],
-      ["PUT", "/dashboard/symbol/SOL_USDT", { tp_price: 10 }],
+      ["PUT", "/dashboard/symbol/SOL_USDT", { tp_price: -10 }],
     ];
     for (const [method, path, body] of cases) {
       const res = await call(method, path, body);

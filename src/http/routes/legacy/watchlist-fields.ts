@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Big, formatDecimal } from "../../../domain/money";
+import { formatDecimal } from "../../../domain/money";
 import { BUILTIN_PRESETS, DEFAULT_PRESET, exitLevels } from "../../../domain/strategy";
 import type { WatchlistItemJson } from "../../../services/watchlist";
 import { ApiError } from "../../errors";
@@ -66,16 +66,6 @@ function presetName(body: LegacyItemBody, current: string | undefined): string |
   return `${builtIn.family}-${body.sl_tp_mode}`;
 }
 
-/** An absolute take-profit or stop-loss price as ATP's percentage of the price it was computed from. */
-function exitPct(price: number, reference: number | null, side: "tp" | "sl"): string {
-  if (reference === null || reference <= 0) {
-    throw invalid(`${side}_price`, `no market price for this symbol yet: send ${side}_percentage instead`);
-  }
-  const ratio = new Big(price).div(reference);
-  const pct = side === "tp" ? ratio.minus(1) : new Big(1).minus(ratio);
-  return formatDecimal(pct.times(100).round(4));
-}
-
 const decimal = (value: number | null | undefined) =>
   value === undefined ? undefined : value === null ? null : formatDecimal(value);
 
@@ -90,7 +80,6 @@ export function toAtpFields(
   if (body.trade_on_margin === true)
     throw invalid("trade_on_margin", "margin trading is not supported: ATP trades spot only");
   requireOurExchange(body.exchange, context.exchange, "json");
-  const reference = num(context.current?.market?.price);
   const cooldown = body.alert_cooldown_minutes;
   const atp = {
     symbol: context.creating ? body.symbol : undefined,
@@ -104,14 +93,11 @@ export function toAtpFields(
     overrides: body.overrides,
     min_price_change_pct: decimal(body.min_price_change_pct),
     cooldown_seconds: cooldown === undefined ? undefined : cooldown === null ? null : Math.round(cooldown * 60),
-    take_profit_pct:
-      body.tp_price !== undefined && body.tp_price !== null
-        ? exitPct(body.tp_price, reference, "tp")
-        : decimal(body.tp_percentage),
-    stop_loss_pct:
-      body.sl_price !== undefined && body.sl_price !== null
-        ? exitPct(body.sl_price, reference, "sl")
-        : decimal(body.sl_percentage),
+    take_profit_pct: decimal(body.tp_percentage),
+    stop_loss_pct: decimal(body.sl_percentage),
+    // Absolute exits: ATP's own tp_price/sl_price, which win over the percentages.
+    tp_price: decimal(body.tp_price),
+    sl_price: decimal(body.sl_price),
   };
   const defined = Object.fromEntries(Object.entries(atp).filter(([, v]) => v !== undefined));
   const parsed = (context.creating ? createBody : updateBody).safeParse(defined);
@@ -145,9 +131,9 @@ export function legacyItem(item: WatchlistItemJson, exchange: string) {
     alert_cooldown_minutes: item.cooldown_seconds === null ? null : item.cooldown_seconds / 60,
     sl_percentage: num(item.stop_loss_pct),
     tp_percentage: num(item.take_profit_pct),
-    // The levels the item's effective rules put on an entry at today's price (null without a price, or an ATR).
-    tp_price: num(exits?.takeProfit),
-    sl_price: num(exits?.stopLoss),
+    // The item's absolute exits, else the levels its rules put on an entry at today's price (null without a price).
+    tp_price: num(item.tp_price ?? exits?.takeProfit),
+    sl_price: num(item.sl_price ?? exits?.stopLoss),
     price,
     rsi: num(item.market?.rsi),
     ma50: num(item.market?.ma50),
