@@ -5,6 +5,7 @@
 import { setPriority } from "node:os";
 import { type Config, loadConfig, type ServiceName } from "../config";
 import { createDatabase, type Database } from "../db/client";
+import { isDatabaseUnavailable } from "../db/errors";
 import { recordServiceRun } from "../db/queries/service-state";
 import { createLogger, type Logger } from "../lib/logger";
 import { Leadership } from "./leadership";
@@ -75,6 +76,7 @@ export function runWorker(definition: WorkerDefinition): void {
     const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT }).child({
       service: definition.name,
     });
+    survivesLostConnections(log);
     lowerPriority(config.WORKER_NICE, log);
     const database = createDatabase({
       url: init.databaseUrl,
@@ -145,4 +147,25 @@ function lowerPriority(nice: number, log: Logger): void {
   } catch (error) {
     log.warn("could not lower the worker's CPU priority", { nice, error: (error as Error).message });
   }
+}
+
+/**
+ * A lost database connection that surfaces outside any await (a socket's error event, a query rejected after
+ * its caller moved on) is logged, not a crash: the cycle's own queries fail with it and are retried. Any other
+ * error still crashes the worker (thrown again with no handler left), for the supervisor to restart it.
+ */
+function survivesLostConnections(log: Logger): void {
+  const onError = (error: unknown) => {
+    if (isDatabaseUnavailable(error)) {
+      log.warn("lost database connection outside a query; carrying on", { error: (error as Error).message });
+      return;
+    }
+    process.off("unhandledRejection", onError);
+    process.off("uncaughtException", onError);
+    setTimeout(() => {
+      throw error;
+    });
+  };
+  process.on("unhandledRejection", onError);
+  process.on("uncaughtException", onError);
 }

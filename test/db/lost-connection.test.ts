@@ -81,18 +81,21 @@ describe("a lost database connection (postgres.js 3.4.9, porsager/postgres#1208)
       await waitForStatus(`${app.baseUrl}/health`, 200, 15_000);
       const after = await allRunning(15_000);
       expect(after.map((s) => s.state)).toEqual(["running", "running", "running"]);
-      // On a CPU-starved machine (the whole suite, two cores) a worker can still crash once on a lost
-      // connection; the supervisor must then have brought it back. The reason is printed for the record.
-      if (after.some((s) => s.restarts > 0)) {
-        console.warn(
-          app
-            .output()
-            .split("\n")
-            .filter((line) => line.includes("service crashed"))
-            .join("\n"),
-        );
-      }
-      expect(after.every((s) => s.restarts <= 1)).toBe(true);
+      // No worker crashed: a lost connection surfacing outside a query (a socket's error event, an orphaned
+      // query's rejection) is logged by the worker, not fatal (src/workers/runtime.ts).
+      const crashes = app
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("service crashed"));
+      expect(crashes).toEqual([]);
+      const survived = app
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("outside a query; carrying on"));
+      console.log(
+        `lost connections: 3 rounds of terminated backends, 0 crashes, ${survived.length} survived outside a query`,
+      );
+      expect(after.map((s) => s.restarts)).toEqual([0, 0, 0]);
       expect(app.output()).not.toContain("socket.write");
     } finally {
       await admin.end({ timeout: 1 });
