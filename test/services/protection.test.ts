@@ -36,6 +36,7 @@ async function world() {
     app,
     logs,
     pin,
+    notifier,
     cycle: () => runTradingSchedulerCycle({ database, clients, log, notifier, config }),
     rows: async () => [
       ...(await database.sql<
@@ -242,6 +243,25 @@ describe("protection: every entry gets a take-profit and a stop-loss, OCO-linked
         ["take_profit", "51000", "51000"],
         ["stop_loss", "49000", "48755"],
       ]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("both sides filled is a race: reported (log, notification, state race), the extra sale unmatched", async () => {
+    const w = await world();
+    try {
+      const entry = await enter(w);
+      // The exchange filled the take-profit and, in the same moment, the stop-loss too.
+      await w.database.sql`update paper_orders set status = 'FILLED', filled_quantity = quantity,
+          filled_value = quantity * price, updated_at = now()
+        where client_oid in (${`tp-${entry}`}, ${`sl-${entry}`})`;
+      expect((await w.cycle()).protection).toMatchObject({ filled: 2, races: 1, cancelled: 0 });
+      expect((await w.rows()).map((r) => r.state)).toEqual(["race", "race"]);
+      expect(w.logs.some((l) => l.msg === "protection race: both take-profit and stop-loss filled")).toBe(true);
+      expect(w.notifier.sent.map((n) => n.event)).toContain("protection");
+      const [book] = await w.database.sql`select unmatched_qty::text from position_books where symbol = 'BTC_USDT'`;
+      expect(book?.unmatched_qty).toBe("0.001998");
     } finally {
       await w.close();
     }

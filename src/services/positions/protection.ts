@@ -62,22 +62,20 @@ export async function runProtectionCycle(deps: ProtectionDeps): Promise<Protecti
 async function protectAccount(deps: ProtectionDeps, client: ExchangeClient, summary: ProtectionSummary) {
   const sql = deps.database.sql;
   const account = client.name;
+  // The rows of the held lots' entries, and of the entries whose orders this cycle followed (a lot both sides of
+  // which filled is no longer held, yet its race must be seen).
+  const followed = new Set<string>();
   const load = async () => {
     const lots = await protectableLots(sql, account);
-    return {
-      lots,
-      rows: await protectionRows(
-        sql,
-        account,
-        lots.map((l) => l.entry_order_id),
-      ),
-    };
+    const entries = [...lots.map((l) => l.entry_order_id), ...followed];
+    return { lots, rows: await protectionRows(sql, account, entries) };
   };
   let { lots, rows } = await load();
   if (lots.length === 0 && rows.length === 0) return;
 
   // 1. What became of the working orders: finish placements, look up those that left the open list.
   const working = rows.filter(isWorking);
+  for (const row of working) followed.add(row.entry_order_id);
   const open = working.some((r) => r.state === "open")
     ? new Set((await client.fetchOpenOrders()).map((o) => o.exchangeOrderId))
     : new Set<string>();
