@@ -56,7 +56,11 @@ async function world() {
   };
 }
 
-async function enter(w: Awaited<ReturnType<typeof world>>, exits: { tpPrice?: string; slPrice?: string } = {}) {
+async function enter(
+  w: Awaited<ReturnType<typeof world>>,
+  exits: { tpPrice?: string; slPrice?: string } = {},
+  price = "50000",
+) {
   await addWatchlistItem(w.database, "BTC_USDT", {
     tradeEnabled: true,
     tradeAmountUsd: "100",
@@ -64,13 +68,13 @@ async function enter(w: Awaited<ReturnType<typeof world>>, exits: { tpPrice?: st
     stopLossPct: "3",
     ...exits,
   });
-  await w.pin("50000");
+  await w.pin(price);
   await simulateSignal(
     w.database,
     {
       symbol: "BTC_USDT",
       side: "BUY",
-      price: "50000",
+      price,
       shouldTrade: true,
       tradeAmountUsd: "100",
       reason: "test",
@@ -107,6 +111,54 @@ describe("protection: every entry gets a take-profit and a stop-loss, OCO-linked
         expect.objectContaining({ quantity: "0.001998", realised_pnl: "4.790105", exit_reason: "take_profit" }),
       ]);
       expect((await w.cycle()).protection).toMatchObject({ placed: 0, filled: 0, cancelled: 0 });
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("an exit rounded to the step leaves dust: the trade is closed all the same, the position is gone", async () => {
+    const w = await world();
+    try {
+      // 100 USDT at 50 025 buys 0.001999 BTC, the fee 0.000001999 BTC: 0.001997001 held, finer than the 0.000001 step.
+      await enter(w, {}, "50025");
+      expect((await w.rows())[0]).toMatchObject({ kind: "take_profit", quantity: "0.001997" });
+      await w.pin("52600");
+      expect((await w.cycle()).protection).toMatchObject({ filled: 1, cancelled: 1 });
+      const { trades } = await json(await w.app.app.request("/api/trades"));
+      expect(trades).toEqual([expect.objectContaining({ exit_reason: "take_profit" })]);
+      expect((await json(await w.app.app.request("/api/positions"))).positions).toEqual([]);
+      expect(await json(await w.app.app.request("/api/profit"))).toMatchObject({ trade_count: 1, open_positions: 0 });
+      // The rest stays in the lot (held, never sold as a position), and nothing protects it.
+      const [lot] = await w.database.sql<{ remaining: string }[]>`select remaining::text from position_lots`;
+      expect(lot?.remaining).toBe("0.000000001");
+      expect((await w.cycle()).protection).toMatchObject({ placed: 0 });
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("a force exit of a manual entry with a base-coin fee closes its trade (the dust is not a position)", async () => {
+    const w = await world();
+    try {
+      await w.pin("50025");
+      const headers = { Authorization: `Bearer ${API_TOKEN}`, "Content-Type": "application/json" };
+      const buy = await w.app.app.request("/api/orders", {
+        method: "POST",
+        headers: { ...headers, "Idempotency-Key": "dust-entry" },
+        body: JSON.stringify({ symbol: "BTC_USDT", side: "BUY", type: "MARKET", notional: "100" }),
+      });
+      expect(buy.status).toBe(201);
+      await w.pin("51000");
+      const exit = await w.app.app.request("/api/positions/BTC_USDT/exit", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${API_TOKEN}`, "Idempotency-Key": "dust-exit" },
+      });
+      expect(exit.status).toBe(201);
+      expect((await json(exit)).order).toMatchObject({ quantity: "0.001997", status: "FILLED" });
+      const { trades } = await json(await w.app.app.request("/api/trades"));
+      expect(trades).toEqual([expect.objectContaining({ exit_reason: "force_exit" })]);
+      expect((await json(await w.app.app.request("/api/positions"))).positions).toEqual([]);
+      expect(await json(await w.app.app.request("/api/profit"))).toMatchObject({ trade_count: 1, open_positions: 0 });
     } finally {
       await w.close();
     }

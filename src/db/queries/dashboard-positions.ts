@@ -23,7 +23,7 @@ export function positionsPart(sql: Queryable): Fragment {
     sql`select l.account, l.symbol, sum(l.remaining) as open_qty, sum(l.remaining_cost + l.remaining_fee) as cost,
         m.price
       from position_lots l left join market_data m on m.symbol = l.symbol
-      where l.remaining > 0
+      where l.remaining > 0 and l.closed_at is null
       group by l.account, l.symbol, m.price
       order by l.account, l.symbol
       limit ${sql.unsafe(String(DASHBOARD_POSITIONS_LIMIT))}` as unknown as Fragment,

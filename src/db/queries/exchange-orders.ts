@@ -108,7 +108,7 @@ function soldDownLots(sql: Queryable, account: string, orders: readonly Exchange
 function booksOf(sql: Queryable, account: string, orders: readonly ExchangeOrder[]) {
   return sql<BookRow[]>`
     select b.symbol, b.unmatched_qty::text as unmatched_qty, b.other_fees::text as other_fees,
-      b.version::text as version, ${bookTotalsFields(sql)}
+      b.dust_qty::text as dust_qty, b.version::text as version, ${bookTotalsFields(sql)}
     from position_books b
     where b.account = ${account} and b.symbol = any(${[...new Set(orders.map((o) => o.symbol))]}::text[])`;
 }

@@ -33,6 +33,7 @@ export interface BookRow {
   symbol: string;
   unmatched_qty: string;
   other_fees: string;
+  dust_qty: string;
   version: string | null;
   realised: string;
   closed_trades: number;
@@ -100,6 +101,7 @@ export async function bookFills(
     const { book, touched } = applyFills(before, ordered.filter((f) => f.symbol === symbol).map(toFill), {
       base,
       quote,
+      dust: stored.get(symbol)?.dust_qty ?? "0",
     });
     const version = crypto.randomUUID();
     writes.push({

@@ -2,6 +2,8 @@
  * Storage of the FIFO books (position_lots, position_books): how a lot is read back into the domain's Lot, and the
  * one write of a booking (touched lots and changed books in one statement). The rules live in domain/positions.
  */
+
+import { Big } from "../../domain/money";
 import { type ExitReason, type Lot, type PositionBook, realisedPnl } from "../../domain/positions";
 import { type BookTotals, ZERO_TOTALS } from "../../domain/profit";
 import type { Queryable } from "../client";
@@ -164,4 +166,14 @@ const realisedOf = (lot: Lot) => realisedPnl(lot).toFixed();
  */
 export function bookingLock(sql: Queryable, account: string) {
   return sql`select pg_advisory_xact_lock(hashtext(${`atp.positions:${account}`}))`;
+}
+
+/**
+ * Records the smallest quantity the exchange sells for a symbol (`10^-decimals`) on its book, before ATP places an
+ * exit sized to that step: the sale's booking then closes a lot whose rest is below it (dust).
+ */
+export async function recordDustQty(sql: Queryable, account: string, symbol: string, quantityDecimals: number) {
+  const step = new Big(1).div(new Big(10).pow(quantityDecimals)).toFixed();
+  await sql`update position_books set dust_qty = ${step}::numeric, updated_at = now()
+    where account = ${account} and symbol = ${symbol} and dust_qty <> ${step}::numeric`;
 }

@@ -7,7 +7,7 @@ import { type Fragment, isoUtc } from "./sql";
 export async function openLots(sql: Queryable, account: string, symbol?: string): Promise<LotRow[]> {
   return await sql<LotRow[]>`
     select ${lotFields(sql)} from position_lots l
-    where l.account = ${account} and l.remaining > 0 ${symbol ? sql`and l.symbol = ${symbol}` : sql``}
+    where l.account = ${account} and l.remaining > 0 and l.closed_at is null ${symbol ? sql`and l.symbol = ${symbol}` : sql``}
     order by l.symbol, l.opened_at, l.id`;
 }
 

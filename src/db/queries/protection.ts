@@ -27,7 +27,7 @@ const fields = (sql: Queryable) => sql`id::text as id, account, symbol, entry_or
 export async function protectableLots(sql: Queryable, account: string): Promise<LotRow[]> {
   return await sql<LotRow[]>`
     select ${lotFields(sql)} from position_lots l
-    where l.account = ${account} and l.remaining > 0 and l.entry_client_oid like 'sig-%'
+    where l.account = ${account} and l.remaining > 0 and l.closed_at is null and l.entry_client_oid like 'sig-%'
     order by l.opened_at, l.id`;
 }
 

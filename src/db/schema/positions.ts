@@ -55,6 +55,9 @@ export const positionBooks = pgTable(
     symbol: text("symbol").notNull(),
     unmatchedQty: amount("unmatched_qty").notNull().default("0"),
     otherFees: amount("other_fees").notNull().default("0"),
+    /** The smallest quantity the exchange sells for this symbol (its step), set when ATP sizes an exit: a lot left
+     * with less after a sale is closed (dust), so a fee taken in the base coin never keeps a trade open. */
+    dustQty: amount("dust_qty").notNull().default("0"),
     /** A new random id at every booking: a process's copy of the open lots is current while it matches. */
     version: uuid("version"),
     /** Totals kept by every booking, so profit figures never scan the lots: realised P&L of every lot … */

@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client";
 import { findOrderRequest } from "../../db/queries/order-requests";
+import { recordDustQty } from "../../db/queries/position-lots";
 import { openLots } from "../../db/queries/positions";
 import { workingProtection } from "../../db/queries/protection";
 import { Conflict } from "../../domain/errors";
@@ -45,6 +46,7 @@ export async function forceExit(
   const decimals = instrument?.quantityDecimals ?? quantityDecimalsFor(ticker?.last ?? "0");
   const quantity = roundDown(held.lt(free) ? held : free, decimals);
   if (quantity.lte(0)) throw new Conflict(`no open ${symbol} position on the ${account} account to exit`);
+  await recordDustQty(database.sql, account, symbol, decimals);
   const outcome = await placeManualOrder(
     database,
     clients,

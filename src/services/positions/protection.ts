@@ -11,7 +11,7 @@
 import { notifyChange } from "../../db/changes";
 import type { Database } from "../../db/client";
 import { recordOrder } from "../../db/queries/orders";
-import type { LotRow } from "../../db/queries/position-lots";
+import { type LotRow, recordDustQty } from "../../db/queries/position-lots";
 import {
   insertPlacing,
   type ProtectionOrderRow,
@@ -109,6 +109,7 @@ async function protectAccount(deps: ProtectionDeps, client: ExchangeClient, summ
   const balances = lots.length > 0 ? await client.fetchBalances() : [];
   const instruments = lots.length > 0 ? await client.fetchInstruments() : [];
   const exits = new Map<string, SymbolExits | null>();
+  const stepsRecorded = new Set<string>();
   for (const lot of lots) {
     const own = rows.filter((r) => r.entry_order_id === lot.entry_order_id);
     if (own.some((r) => r.state === "filled" || r.state === "race")) continue;
@@ -116,6 +117,11 @@ async function protectAccount(deps: ProtectionDeps, client: ExchangeClient, summ
     if (!exits.has(key)) exits.set(key, await exitsFor(deps.database, instruments, lot.symbol, entryPriceOf(lot)));
     const levels = exits.get(key);
     if (!levels) continue;
+    if (!stepsRecorded.has(lot.symbol)) {
+      // Exits are sized to this step: their sale closes what is left below it.
+      await recordDustQty(deps.database.sql, client.name, lot.symbol, levels.quantityDecimals);
+      stepsRecorded.add(lot.symbol);
+    }
     for (const kind of PROTECTION_KINDS) {
       const level = kind === "take_profit" ? levels.takeProfit : levels.stopLoss;
       if (!level) continue;

@@ -1,0 +1,1 @@
+ALTER TABLE "position_books" ADD COLUMN "dust_qty" numeric DEFAULT '0' NOT NULL;
