@@ -131,8 +131,17 @@ export function applyFills(
   fills: readonly PositionFill[],
   { base, quote, dust = "0" }: { base: string; quote: string; dust?: string },
 ): BookChange {
-  const lots = book.lots.map((lot) => ({ ...lot }));
+  // Copy on write: a book holds thousands of open lots and a page of fills touches a few.
+  const lots = [...book.lots];
   const touched = new Set<Lot>();
+  const writable = (index: number) => {
+    const lot = lots[index] as Lot;
+    if (touched.has(lot)) return lot;
+    const copy = { ...lot };
+    lots[index] = copy;
+    touched.add(copy);
+    return copy;
+  };
   let unmatched = new Big(book.unmatchedQty);
   let otherFees = new Big(book.otherFees);
   const dustQty = new Big(dust);
@@ -141,16 +150,18 @@ export function applyFills(
     otherFees = otherFees.plus(n.otherFee);
     if (n.quantity.lte(0)) continue;
     if (fill.side === "BUY") {
-      touched.add(addToLot(lots, fill, n, dustQty));
+      const index = lots.findIndex((l) => l.entryOrderId === fill.orderId);
+      addToLot(index === -1 ? newLot(lots, fill, touched) : writable(index), n, dustQty);
       continue;
     }
     let left = n.quantity;
     let value = n.value;
     let fee = n.fee;
-    for (const lot of lots) {
+    for (let index = 0; index < lots.length; index++) {
       if (left.eq(0)) break;
-      const remaining = new Big(lot.remaining);
+      const remaining = new Big((lots[index] as Lot).remaining);
       if (remaining.eq(0)) continue;
+      const lot = writable(index);
       const matched = remaining.lt(left) ? remaining : left;
       const exitValue = share(value, matched, left);
       const exitFee = share(fee, matched, left);
@@ -168,7 +179,6 @@ export function applyFills(
         lot.closedAt = fill.time;
         lot.exitReason = exitReasonOf(fill.clientOid);
       }
-      touched.add(lot);
       left = left.minus(matched);
       value = value.minus(exitValue);
       fee = fee.minus(exitFee);
@@ -181,30 +191,34 @@ export function applyFills(
   };
 }
 
-function addToLot(lots: Lot[], fill: PositionFill, n: NormalisedFill, dust: Big): Lot {
-  let lot = lots.find((l) => l.entryOrderId === fill.orderId);
-  if (!lot) {
-    lot = {
-      id: null,
-      entryOrderId: fill.orderId,
-      entryClientOid: fill.clientOid,
-      openedAt: fill.time,
-      quantity: ZERO,
-      entryValue: ZERO,
-      entryFee: ZERO,
-      remaining: ZERO,
-      remainingCost: ZERO,
-      remainingFee: ZERO,
-      exitQuantity: ZERO,
-      exitValue: ZERO,
-      exitFee: ZERO,
-      closedCost: ZERO,
-      closedFee: ZERO,
-      closedAt: null,
-      exitReason: null,
-    };
-    lots.push(lot);
-  }
+/** A new, empty lot of a BUY order's first fill, appended to the book. */
+function newLot(lots: Lot[], fill: PositionFill, touched: Set<Lot>): Lot {
+  const lot: Lot = {
+    id: null,
+    entryOrderId: fill.orderId,
+    entryClientOid: fill.clientOid,
+    openedAt: fill.time,
+    quantity: ZERO,
+    entryValue: ZERO,
+    entryFee: ZERO,
+    remaining: ZERO,
+    remainingCost: ZERO,
+    remainingFee: ZERO,
+    exitQuantity: ZERO,
+    exitValue: ZERO,
+    exitFee: ZERO,
+    closedCost: ZERO,
+    closedFee: ZERO,
+    closedAt: null,
+    exitReason: null,
+  };
+  lots.push(lot);
+  touched.add(lot);
+  return lot;
+}
+
+/** Adds a BUY fill to its order's lot (a copy the caller may change). */
+function addToLot(lot: Lot, n: NormalisedFill, dust: Big): void {
   lot.quantity = s(new Big(lot.quantity).plus(n.quantity));
   lot.entryValue = s(new Big(lot.entryValue).plus(n.value));
   lot.entryFee = s(new Big(lot.entryFee).plus(n.fee));
@@ -216,7 +230,6 @@ function addToLot(lots: Lot[], fill: PositionFill, n: NormalisedFill, dust: Big)
     lot.closedAt = null;
     lot.exitReason = null;
   }
-  return lot;
 }
 
 /** Realised P&L of a lot's closed part: proceeds − exit fees − entry cost − entry fees released. */

@@ -118,7 +118,9 @@ export function totalsAfter(totals: BookTotals, before: readonly Lot[], touched:
     const seconds = secondsBetween(lot.openedAt, lot.closedAt);
     held = sign === 1 ? held.plus(seconds) : held.minus(seconds);
   };
-  const previous = new Map(before.map((l) => [l.entryOrderId, l]));
+  // Only the touched lots' previous state matters: no map of the whole book.
+  const ids = new Set(touched.map((l) => l.entryOrderId));
+  const previous = new Map(before.filter((l) => ids.has(l.entryOrderId)).map((l) => [l.entryOrderId, l]));
   for (const lot of touched) {
     apply(lot, 1);
     const old = previous.get(lot.entryOrderId);

@@ -55,6 +55,14 @@ const cacheKey = (account: string, symbol: string) => `${account}\u0000${symbol}
 const byOpening = (a: Lot, b: Lot) =>
   a.openedAt < b.openedAt ? -1 : a.openedAt > b.openedAt ? 1 : (a.id ?? 0) - (b.id ?? 0);
 
+/** The lots oldest first; a copy kept here already is, and checking costs less than sorting thousands again. */
+function inOpeningOrder(lots: Lot[]): Lot[] {
+  for (let i = 1; i < lots.length; i++) {
+    if (byOpening(lots[i - 1] as Lot, lots[i] as Lot) > 0) return lots.sort(byOpening);
+  }
+  return lots;
+}
+
 /** The open lots of the symbols whose copy here is not current, read in one statement. */
 async function readOpenLots(sql: Queryable, account: string, symbols: string[]): Promise<LotRow[]> {
   if (symbols.length === 0) return [];
@@ -93,7 +101,7 @@ export async function bookFills(
   for (const symbol of symbols) {
     const open = current(symbol) ?? read.filter((l) => l.symbol === symbol).map(toLot);
     const before = {
-      lots: [...open, ...soldDown.filter((l) => l.symbol === symbol).map(toLot)].sort(byOpening),
+      lots: inOpeningOrder([...open, ...soldDown.filter((l) => l.symbol === symbol).map(toLot)]),
       unmatchedQty: stored.get(symbol)?.unmatched_qty ?? "0",
       otherFees: stored.get(symbol)?.other_fees ?? "0",
     };
