@@ -13,7 +13,15 @@ import { applyFills, type Lot, type PositionFill } from "../../domain/positions"
 import { totalsAfter } from "../../domain/profit";
 import { splitSymbol } from "../../domain/symbol";
 import type { Queryable } from "../client";
-import { type BookWrite, type LotRow, lotFields, toLot, toTotals, writeBookings } from "./position-lots";
+import {
+  type BookTotalsColumns,
+  type BookWrite,
+  type LotRow,
+  lotFields,
+  toLot,
+  toTotals,
+  writeBookings,
+} from "./position-lots";
 
 /** The newly filled part of one order, as the upsert reports it. */
 export interface FillRow {
@@ -29,19 +37,12 @@ export interface FillRow {
 }
 
 /** A stored book: its totals and the version of its open lots. */
-export interface BookRow {
+export interface BookRow extends BookTotalsColumns {
   symbol: string;
   unmatched_qty: string;
   other_fees: string;
   dust_qty: string;
   version: string | null;
-  realised: string;
-  closed_trades: number;
-  wins: number;
-  losses: number;
-  gross_profit: string;
-  gross_loss: string;
-  held_seconds: string;
 }
 
 interface CachedLots {

@@ -7,23 +7,16 @@ import { applyFills, type PositionBook, type PositionFill } from "../../domain/p
 import { type BookTotals, totalsAfter, ZERO_TOTALS } from "../../domain/profit";
 import { splitSymbol } from "../../domain/symbol";
 import type { Queryable, Sql } from "../client";
+import type { FillRow } from "./fill-booking";
 import { type BookWrite, bookingLock, writeBookings } from "./position-lots";
-import { isoUtc } from "./sql";
+import { isoUtc, keysetTime } from "./sql";
 
 const CHUNK = 5000;
 
-interface FilledOrderRow {
+/** A filled order as a whole fill, with its keyset position. */
+interface FilledOrderRow extends FillRow {
   id: string;
   account: string;
-  exchange_order_id: string;
-  client_oid: string | null;
-  symbol: string;
-  side: "BUY" | "SELL";
-  quantity: string;
-  value: string;
-  fee: string;
-  fee_currency: string | null;
-  time: string;
   position_time: string;
 }
 
@@ -52,8 +45,7 @@ async function backfillAccount(tx: Queryable, account: string): Promise<number> 
     const rows: FilledOrderRow[] = await tx<FilledOrderRow[]>`
       select id::text as id, account, exchange_order_id, client_oid, symbol, side,
         cumulative_quantity::text as quantity, cumulative_value::text as value, fee::text as fee, fee_currency,
-        ${isoUtc(tx, "exchange_update_time")} as time,
-        to_char(exchange_update_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position_time
+        ${isoUtc(tx, "exchange_update_time")} as time, ${keysetTime(tx, "exchange_update_time")}
       from exchange_orders
       where account = ${account} and cumulative_quantity > 0
         ${after ? tx`and (exchange_update_time, id) > (${after.time}::timestamptz, ${after.id}::bigint)` : tx``}

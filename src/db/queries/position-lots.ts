@@ -79,18 +79,19 @@ export function bookTotalsFields(sql: Queryable): Fragment {
     b.gross_loss::text as gross_loss, b.held_seconds::text as held_seconds` as unknown as Fragment;
 }
 
+/** A stored book's totals as `bookTotalsFields` selects them. */
+export interface BookTotalsColumns {
+  realised: string;
+  closed_trades: number;
+  wins: number;
+  losses: number;
+  gross_profit: string;
+  gross_loss: string;
+  held_seconds: string;
+}
+
 /** The totals of a stored book row (zero when there is none yet). */
-export function toTotals(
-  row?: {
-    realised: string;
-    closed_trades: number;
-    wins: number;
-    losses: number;
-    gross_profit: string;
-    gross_loss: string;
-    held_seconds: string;
-  } | null,
-): BookTotals {
+export function toTotals(row?: BookTotalsColumns | null): BookTotals {
   if (!row) return { ...ZERO_TOTALS };
   return {
     realised: row.realised,

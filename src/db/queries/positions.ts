@@ -1,6 +1,6 @@
 /** Reads of the FIFO books for the positions API: open lots, book totals, protection orders and latest prices. */
 import type { Queryable } from "../client";
-import { type LotRow, lotFields } from "./position-lots";
+import { type BookTotalsColumns, bookTotalsFields, type LotRow, lotFields } from "./position-lots";
 import { type Fragment, isoUtc } from "./sql";
 
 /** The open lots of an account (what is still held), oldest first per symbol: the partial index on open lots. */
@@ -12,25 +12,16 @@ export async function openLots(sql: Queryable, account: string, symbol?: string)
 }
 
 /** A book's stored totals, amounts as text. */
-export interface BookTotalsRow {
+export interface BookTotalsRow extends BookTotalsColumns {
   symbol: string;
   unmatched_qty: string;
   other_fees: string;
-  realised: string;
-  closed_trades: number;
-  wins: number;
-  losses: number;
-  gross_profit: string;
-  gross_loss: string;
-  held_seconds: string;
 }
 
 /** Every book of an account (one row per symbol it ever traded). */
 export async function accountBooks(sql: Queryable, account: string): Promise<BookTotalsRow[]> {
   return await sql<BookTotalsRow[]>`
-    select b.symbol, b.unmatched_qty::text as unmatched_qty, b.other_fees::text as other_fees,
-      b.realised::text as realised, b.closed_trades, b.wins, b.losses, b.gross_profit::text as gross_profit,
-      b.gross_loss::text as gross_loss, b.held_seconds::text as held_seconds
+    select b.symbol, b.unmatched_qty::text as unmatched_qty, b.other_fees::text as other_fees, ${bookTotalsFields(sql)}
     from position_books b where b.account = ${account} order by b.symbol`;
 }
 

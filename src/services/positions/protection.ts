@@ -109,7 +109,6 @@ async function protectAccount(deps: ProtectionDeps, client: ExchangeClient, summ
   const balances = lots.length > 0 ? await client.fetchBalances() : [];
   const instruments = lots.length > 0 ? await client.fetchInstruments() : [];
   const exits = new Map<string, SymbolExits | null>();
-  const stepsRecorded = new Set<string>();
   for (const lot of lots) {
     const own = rows.filter((r) => r.entry_order_id === lot.entry_order_id);
     if (own.some((r) => r.state === "filled" || r.state === "race")) continue;
@@ -117,11 +116,6 @@ async function protectAccount(deps: ProtectionDeps, client: ExchangeClient, summ
     if (!exits.has(key)) exits.set(key, await exitsFor(deps.database, instruments, lot.symbol, entryPriceOf(lot)));
     const levels = exits.get(key);
     if (!levels) continue;
-    if (!stepsRecorded.has(lot.symbol)) {
-      // Exits are sized to this step: their sale closes what is left below it.
-      await recordDustQty(deps.database.sql, client.name, lot.symbol, levels.quantityDecimals);
-      stepsRecorded.add(lot.symbol);
-    }
     for (const kind of PROTECTION_KINDS) {
       const level = kind === "take_profit" ? levels.takeProfit : levels.stopLoss;
       if (!level) continue;
@@ -132,7 +126,8 @@ async function protectAccount(deps: ProtectionDeps, client: ExchangeClient, summ
       const wanted = roundDown(remaining.lt(budget) ? remaining : budget, levels.quantityDecimals);
       budgets.set(budgetKey, budget.minus(wanted));
       if (wanted.lte(0)) continue;
-      await ensureProtected(deps, client, lot, kind, level, wanted.toFixed(), own, summary);
+      const size = { quantity: wanted.toFixed(), decimals: levels.quantityDecimals };
+      await ensureProtected(deps, client, lot, kind, level, size, own, summary);
     }
   }
 }
@@ -144,7 +139,7 @@ async function ensureProtected(
   lot: LotRow,
   kind: ProtectionKind,
   level: { trigger: string; limit: string },
-  quantity: string,
+  { quantity, decimals }: { quantity: string; decimals: number },
   own: ProtectionOrderRow[],
   summary: ProtectionSummary,
 ) {
@@ -156,6 +151,8 @@ async function ensureProtected(
     if (!done) return;
     summary.replaced++;
   }
+  // The exit is sized to this step: its sale closes what is left below it (dust).
+  await recordDustQty(deps.database.sql, client.name, lot.symbol, decimals);
   const generation = mine.reduce((max, r) => Math.max(max, r.generation + 1), 0);
   const row = await insertPlacing(deps.database.sql, {
     account: client.name,
