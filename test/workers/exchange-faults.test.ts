@@ -95,7 +95,9 @@ describe("exchange faults reach a worker that backs off and says so", async () =
       const failing = await until((s) => (s.failed_cycles as number) > before && s.last_error !== null);
       expect(failing.state).toBe("running");
       expect(await failedCyclesMetric()).toBeGreaterThan(metricBefore);
-      const healthy = await until((s) => Date.parse(String(s.last_success_at)) > started);
+      // Healthy again: a success after the failure seen (a cycle in flight at injection may succeed first).
+      const failedAt = Date.parse(String(failing.last_error_at));
+      const healthy = await until((s) => Date.parse(String(s.last_success_at)) > failedAt);
       expect(healthy).toMatchObject({ state: "running", restarts: 0 });
       const seconds = (Date.now() - started) / 1000;
       const calls = fake.requests.length - from;
