@@ -48,6 +48,8 @@ describe("book totals kept by difference", () => {
       grossProfit: "15",
       grossLoss: "0",
       heldSeconds: "3780",
+      openQty: "0.5",
+      openCost: "65",
     });
   });
 
@@ -62,6 +64,8 @@ describe("book totals kept by difference", () => {
         grossProfit: "15",
         grossLoss: "-10",
         heldSeconds: "100",
+        openQty: "0",
+        openCost: "0",
       }),
     ).toEqual({ winRatePct: "66.67", profitFactor: "1.5", averageHoldSeconds: "33" });
   });

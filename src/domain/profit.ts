@@ -5,7 +5,10 @@
 import { Big } from "./money";
 import { type Lot, realisedPnl } from "./positions";
 
-/** Totals of a book: realised P&L of every lot, and the closed trades' count, wins, losses, gross and holding time. */
+/**
+ * Totals of a book: realised P&L of every lot, the closed trades' count, wins, losses, gross and holding time, and
+ * what the open lots still hold (quantity, and cost with entry fees), so the positions part reads no lots.
+ */
 export interface BookTotals {
   realised: string;
   closedTrades: number;
@@ -14,6 +17,8 @@ export interface BookTotals {
   grossProfit: string;
   grossLoss: string;
   heldSeconds: string;
+  openQty: string;
+  openCost: string;
 }
 
 export const ZERO_TOTALS: BookTotals = {
@@ -24,17 +29,28 @@ export const ZERO_TOTALS: BookTotals = {
   grossProfit: "0",
   grossLoss: "0",
   heldSeconds: "0",
+  openQty: "0",
+  openCost: "0",
 };
+
+/** Whether a lot is an open position's: it still holds something and is not closed (a dust rest is closed). */
+const isOpen = (lot: Lot) => lot.closedAt === null && new Big(lot.remaining).gt(0);
+/** Entry value and entry fee still attributed to what a lot holds. */
+const openCostOf = (lot: Lot) => new Big(lot.remainingCost).plus(lot.remainingFee);
 
 /** Seconds between two ISO instants, exact to the millisecond. */
 export function secondsBetween(from: string, to: string): Big {
   return new Big(Date.parse(to) - Date.parse(from)).div(1000);
 }
 
-/** What a lot adds to its book's totals: its realised P&L, and when closed, one trade won or lost. */
+/** What a lot adds to its book's totals: its realised P&L, when open what it holds, when closed one trade won or lost. */
 export function lotContribution(lot: Lot): BookTotals {
   const realised = realisedPnl(lot);
-  if (lot.closedAt === null) return { ...ZERO_TOTALS, realised: realised.toFixed() };
+  if (lot.closedAt === null) {
+    return isOpen(lot)
+      ? { ...ZERO_TOTALS, realised: realised.toFixed(), openQty: lot.remaining, openCost: openCostOf(lot).toFixed() }
+      : { ...ZERO_TOTALS, realised: realised.toFixed() };
+  }
   return {
     realised: realised.toFixed(),
     closedTrades: 1,
@@ -43,6 +59,8 @@ export function lotContribution(lot: Lot): BookTotals {
     grossProfit: realised.gt(0) ? realised.toFixed() : "0",
     grossLoss: realised.lt(0) ? realised.toFixed() : "0",
     heldSeconds: secondsBetween(lot.openedAt, lot.closedAt).toFixed(),
+    openQty: "0",
+    openCost: "0",
   };
 }
 
@@ -57,6 +75,8 @@ export function addTotals(a: BookTotals, b: BookTotals, sign: 1 | -1 = 1): BookT
     grossProfit: plus(a.grossProfit, b.grossProfit),
     grossLoss: plus(a.grossLoss, b.grossLoss),
     heldSeconds: plus(a.heldSeconds, b.heldSeconds),
+    openQty: plus(a.openQty, b.openQty),
+    openCost: plus(a.openCost, b.openCost),
   };
 }
 
@@ -101,11 +121,18 @@ export function totalsAfter(totals: BookTotals, before: readonly Lot[], touched:
   let grossProfit = new Big(totals.grossProfit);
   let grossLoss = new Big(totals.grossLoss);
   let held = new Big(totals.heldSeconds);
+  let openQty = new Big(totals.openQty);
+  let openCost = new Big(totals.openCost);
   let { closedTrades, wins, losses } = totals;
   const apply = (lot: Lot, sign: 1 | -1) => {
     const r = realisedPnl(lot);
     const signed = sign === 1 ? r : r.neg();
     realised = realised.plus(signed);
+    if (isOpen(lot)) {
+      const cost = openCostOf(lot);
+      openQty = sign === 1 ? openQty.plus(lot.remaining) : openQty.minus(lot.remaining);
+      openCost = sign === 1 ? openCost.plus(cost) : openCost.minus(cost);
+    }
     if (lot.closedAt === null) return;
     closedTrades += sign;
     if (r.gt(0)) {
@@ -134,5 +161,7 @@ export function totalsAfter(totals: BookTotals, before: readonly Lot[], touched:
     grossProfit: grossProfit.toFixed(),
     grossLoss: grossLoss.toFixed(),
     heldSeconds: held.toFixed(),
+    openQty: openQty.toFixed(),
+    openCost: openCost.toFixed(),
   };
 }

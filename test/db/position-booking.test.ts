@@ -149,6 +149,19 @@ describe("fills booked into FIFO lots in the transaction that records them", asy
       { entry_order_id: "l1", quantity: "1", remaining: "0.5", realised: "5", closed: false, exit_reason: null },
     ]);
   });
+
+  test("every book keeps its open lots' quantity and cost (what the dashboard's positions read)", async () => {
+    // Compared as numerics: the lots' sums may carry trailing zeros the books' exact totals do not.
+    const rows = await sql<{ symbol: string; open_qty: string; lots_qty: string; same: boolean }[]>`
+      select b.symbol, b.open_qty::text, coalesce(o.qty, 0)::text as lots_qty,
+        b.open_qty = coalesce(o.qty, 0) and b.open_cost = coalesce(o.cost, 0) as same
+      from position_books b left join (
+        select account, symbol, sum(remaining) as qty, sum(remaining_cost + remaining_fee) as cost
+        from position_lots where remaining > 0 and closed_at is null group by account, symbol) o
+        on o.account = b.account and o.symbol = b.symbol`;
+    expect(rows.filter((r) => Number(r.lots_qty) > 0).length).toBeGreaterThan(2);
+    expect(rows.filter((r) => !r.same)).toEqual([]);
+  });
 });
 
 describe("the backfill of fills recorded before booking existed", async () => {

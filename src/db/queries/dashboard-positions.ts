@@ -1,6 +1,7 @@
 /**
- * The dashboard's `positions` and `profit` parts: open positions per account and symbol (the partial index on open
- * lots, at market_data's price) and each account's profit totals (position_books: one row per symbol, no scan).
+ * The dashboard's `positions` and `profit` parts, both from position_books (one row per account and symbol, its
+ * totals kept by every booking): open positions at market_data's price, and each account's profit totals. Neither
+ * reads the lots, whose number grows with the history.
  */
 import type { Queryable } from "../client";
 import { type Fragment, jsonList } from "./sql";
@@ -20,12 +21,10 @@ export function positionsPart(sql: Queryable): Fragment {
           'trigger_price', p.trigger_price::text, 'quantity', p.quantity::text) order by p.kind)), '[]')
         from protection_orders p
         where p.account = t.account and p.symbol = t.symbol and p.state in ('placing', 'open')) as protection` as unknown as Fragment,
-    sql`select l.account, l.symbol, sum(l.remaining) as open_qty, sum(l.remaining_cost + l.remaining_fee) as cost,
-        m.price
-      from position_lots l left join market_data m on m.symbol = l.symbol
-      where l.remaining > 0 and l.closed_at is null
-      group by l.account, l.symbol, m.price
-      order by l.account, l.symbol
+    sql`select b.account, b.symbol, b.open_qty, b.open_cost as cost, m.price
+      from position_books b left join market_data m on m.symbol = b.symbol
+      where b.open_qty > 0
+      order by b.account, b.symbol
       limit ${sql.unsafe(String(DASHBOARD_POSITIONS_LIMIT))}` as unknown as Fragment,
     sql`t.account, t.symbol` as unknown as Fragment,
   );

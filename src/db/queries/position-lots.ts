@@ -76,7 +76,8 @@ export interface BookWrite {
 /** A stored book's totals columns (table aliased `b`), amounts as text. */
 export function bookTotalsFields(sql: Queryable): Fragment {
   return sql`b.realised::text as realised, b.closed_trades, b.wins, b.losses, b.gross_profit::text as gross_profit,
-    b.gross_loss::text as gross_loss, b.held_seconds::text as held_seconds` as unknown as Fragment;
+    b.gross_loss::text as gross_loss, b.held_seconds::text as held_seconds, b.open_qty::text as open_qty,
+    b.open_cost::text as open_cost` as unknown as Fragment;
 }
 
 /** A stored book's totals as `bookTotalsFields` selects them. */
@@ -88,6 +89,8 @@ export interface BookTotalsColumns {
   gross_profit: string;
   gross_loss: string;
   held_seconds: string;
+  open_qty: string;
+  open_cost: string;
 }
 
 /** The totals of a stored book row (zero when there is none yet). */
@@ -101,6 +104,8 @@ export function toTotals(row?: BookTotalsColumns | null): BookTotals {
     grossProfit: row.gross_profit,
     grossLoss: row.gross_loss,
     heldSeconds: row.held_seconds,
+    openQty: row.open_qty,
+    openCost: row.open_cost,
   };
 }
 
@@ -143,18 +148,19 @@ export async function writeBookings(
       returning l.entry_order_id, l.id::text as id),
     books as (
       insert into position_books as b (account, symbol, unmatched_qty, other_fees, version, realised, closed_trades,
-        wins, losses, gross_profit, gross_loss, held_seconds)
+        wins, losses, gross_profit, gross_loss, held_seconds, open_qty, open_cost)
       select ${account}, * from unnest(${books.map((b) => b.symbol)}::text[],
         ${books.map((b) => b.unmatchedQty)}::numeric[], ${books.map((b) => b.otherFees)}::numeric[],
         ${books.map((b) => b.version)}::uuid[], ${books.map((b) => b.totals.realised)}::numeric[],
         ${books.map((b) => b.totals.closedTrades)}::int[], ${books.map((b) => b.totals.wins)}::int[],
         ${books.map((b) => b.totals.losses)}::int[], ${books.map((b) => b.totals.grossProfit)}::numeric[],
-        ${books.map((b) => b.totals.grossLoss)}::numeric[], ${books.map((b) => b.totals.heldSeconds)}::numeric[])
+        ${books.map((b) => b.totals.grossLoss)}::numeric[], ${books.map((b) => b.totals.heldSeconds)}::numeric[],
+        ${books.map((b) => b.totals.openQty)}::numeric[], ${books.map((b) => b.totals.openCost)}::numeric[])
       on conflict (account, symbol) do update set unmatched_qty = excluded.unmatched_qty,
         other_fees = excluded.other_fees, version = excluded.version, realised = excluded.realised,
         closed_trades = excluded.closed_trades, wins = excluded.wins, losses = excluded.losses,
         gross_profit = excluded.gross_profit, gross_loss = excluded.gross_loss, held_seconds = excluded.held_seconds,
-        updated_at = now())
+        open_qty = excluded.open_qty, open_cost = excluded.open_cost, updated_at = now())
     select entry_order_id, id from lots`;
   return new Map(rows.map((r) => [r.entry_order_id, Number(r.id)]));
 }

@@ -69,6 +69,9 @@ export const positionBooks = pgTable(
     grossProfit: amount("gross_profit").notNull().default("0"),
     grossLoss: amount("gross_loss").notNull().default("0"),
     heldSeconds: amount("held_seconds").notNull().default("0"),
+    /** … and of the open lots (not closed, something left): quantity held, and its entry cost with entry fees. */
+    openQty: amount("open_qty").notNull().default("0"),
+    openCost: amount("open_cost").notNull().default("0"),
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.account, t.symbol] })],

@@ -12,7 +12,7 @@ interface PlanNode {
 }
 
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
-const BIG_TABLES = new Set(["exchange_orders", "trade_signals"]);
+const BIG_TABLES = new Set(["exchange_orders", "trade_signals", "position_lots"]);
 
 describe("every dashboard query uses an index on the big tables", async () => {
   const database = await createTestDatabase(2);
@@ -39,6 +39,17 @@ describe("every dashboard query uses an index on the big tables", async () => {
       from generate_series(1, 50000) i`;
     await tx`insert into watchlist_items (symbol) select 'S' || i || '_USDT' from generate_series(0, 19) i`;
     await tx`insert into market_data (symbol, price) select 'S' || i || '_USDT', 1000 from generate_series(0, 19) i`;
+    // The BUY orders' lots, all but the newest few per symbol sold, and one book per symbol.
+    await tx`insert into position_lots (account, symbol, entry_order_id, opened_at, quantity, entry_value, entry_fee,
+        remaining, remaining_cost, remaining_fee, exit_quantity, exit_value, exit_fee, closed_cost, closed_fee, closed_at)
+      select 'paper', 'S' || (i % 20) || '_USDT', 'h-' || i, now() - make_interval(mins => 200000 - i), 0.01, 10, 0,
+        case when i > 199900 then 0.01 else 0 end, case when i > 199900 then 10 else 0 end, 0,
+        case when i > 199900 then 0 else 0.01 end, case when i > 199900 then 0 else 11 end, 0,
+        case when i > 199900 then 0 else 10 end, 0,
+        case when i > 199900 then null else now() - make_interval(mins => 199999 - i) end
+      from generate_series(2, 200000, 2) i`;
+    await tx`insert into position_books (account, symbol, open_qty, open_cost)
+      select 'paper', 'S' || i || '_USDT', 0.05, 50 from generate_series(0, 19) i`;
   });
   await sql`analyze`;
 
@@ -63,6 +74,15 @@ describe("every dashboard query uses an index on the big tables", async () => {
     expect(sequential).toEqual([]);
     // An ORDER BY that misses its index shows as a bitmap scan feeding a sort of every matching row.
     expect(nodes((plan as { Plan: PlanNode }).Plan).some((n) => n["Node Type"] === "Bitmap Heap Scan")).toBe(false);
+  });
+
+  test("no part reads the lots (their number grows with the history): positions and profit read the books", async () => {
+    const [row] = await sql<{ "QUERY PLAN": unknown }[]>`explain (format json) ${statements[0]?.[1] as Fragment}`;
+    const raw = row?.["QUERY PLAN"];
+    const [plan] = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
+    const relations = nodes((plan as { Plan: PlanNode }).Plan).map((n) => n["Relation Name"]);
+    expect(relations).not.toContain("position_lots");
+    expect(relations).toContain("position_books");
   });
 
   test("the lists read the indexes designed for them", async () => {
