@@ -7,7 +7,9 @@
  * fall by at most 20 %.
  */
 import postgres from "postgres";
+import { selectJsonColumns } from "../src/db/queries/dashboard";
 import type { Logger } from "../src/lib/logger";
+import { dashboardParts } from "../src/services/dashboard/parts";
 import { type BenchContext, launchApp, retireApp } from "./context";
 import { createBenchDatabase } from "./database";
 import { generateDataset } from "./generate";
@@ -22,6 +24,11 @@ export interface GrowthStep {
   generate_s: number;
   /** The app's own time per cold request (Server-Timing), sequential: p50 / p99 ms. */
   build_ms: { p50: number; p99: number } | null;
+  /**
+   * The build statement's own work, from EXPLAIN (ANALYZE, BUFFERS): pages it touched (shared hit + read) and its
+   * execution time (median of 5). Pages do not move with the machine's load: they say whether the build scans.
+   */
+  build_plan: { buffers: number; execution_ms: number } | null;
   import_orders: number;
   import_s: number | null;
   import_orders_per_s: number | null;
@@ -50,6 +57,36 @@ async function coldBuilds(baseUrl: string): Promise<{ p50: number; p99: number }
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
   return { p50: at(0.5), p99: at(0.99) };
+}
+
+interface PlanTotals {
+  "Shared Hit Blocks"?: number;
+  "Shared Read Blocks"?: number;
+}
+
+/** The whole dashboard statement (every part, as the cold build sends it) explained with ANALYZE and BUFFERS. */
+async function buildPlan(sql: postgres.Sql): Promise<GrowthStep["build_plan"]> {
+  const parts = dashboardParts(sql, { statuses: () => [] });
+  const statement = selectJsonColumns(
+    sql,
+    parts.flatMap((p) => p.columns),
+  );
+  const runs: { buffers: number; execution_ms: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    const [row] = await sql<{ "QUERY PLAN": unknown }[]>`explain (analyze, buffers, format json) ${statement}`;
+    const raw = row?.["QUERY PLAN"];
+    const [plan] = (typeof raw === "string" ? JSON.parse(raw) : raw) as {
+      Plan: PlanTotals;
+      "Execution Time": number;
+    }[];
+    if (!plan) return null;
+    // A node's buffer counts include its children's: the top node's are the statement's.
+    const buffers = (plan.Plan["Shared Hit Blocks"] ?? 0) + (plan.Plan["Shared Read Blocks"] ?? 0);
+    runs.push({ buffers, execution_ms: plan["Execution Time"] });
+  }
+  runs.sort((a, b) => a.execution_ms - b.execution_ms);
+  const median = runs[Math.floor(runs.length / 2)] as { buffers: number; execution_ms: number };
+  return { buffers: median.buffers, execution_ms: Math.round(median.execution_ms * 100) / 100 };
 }
 
 /** Runs every size in turn; each size's database is dropped before the next is made. */
@@ -88,7 +125,10 @@ export async function growth(options: GrowthOptions, sizes: number[]): Promise<G
       } finally {
         await retireApp(cold);
       }
-      options.say(`  cold build p50 ${build?.p50} ms, p99 ${build?.p99} ms`);
+      const plan = await buildPlan(sql);
+      options.say(
+        `  cold build p50 ${build?.p50} ms, p99 ${build?.p99} ms; statement ${plan?.execution_ms} ms, ${plan?.buffers} pages`,
+      );
       const importer = await launchApp(ctx, "import", { SERVICES: "exchange_sync", EXCHANGE_SYNC_START_DELAY_MS: "0" });
       let imported = { orders: 0, seconds: null as number | null };
       try {
@@ -102,6 +142,7 @@ export async function growth(options: GrowthOptions, sizes: number[]): Promise<G
         orders,
         generate_s: dataset.seconds,
         build_ms: build,
+        build_plan: plan,
         import_orders: imported.orders,
         import_s: imported.seconds,
         import_orders_per_s: rate,
@@ -145,12 +186,13 @@ async function timeImport(ctx: BenchContext, history: number): Promise<{ orders:
 /** The growth table and its two verdicts (1 M → 10 M when both ran, else the two largest sizes). */
 export function renderGrowth(steps: GrowthStep[]): string {
   const lines = [
-    "| orders | generated in s | cold build p50 / p99 ms | import orders/s | import s |",
-    "|---|---|---|---|---|",
+    "| orders | generated in s | cold build p50 / p99 ms | build statement ms / pages | import orders/s | import s |",
+    "|---|---|---|---|---|---|",
     ...steps.map(
       (s) =>
         `| ${s.orders.toLocaleString("en-US").replaceAll(",", " ")} | ${s.generate_s} | ` +
-        `${s.build_ms ? `${s.build_ms.p50} / ${s.build_ms.p99}` : "—"} | ${s.import_orders_per_s ?? "—"} | ${s.import_s ?? "—"} |`,
+        `${s.build_ms ? `${s.build_ms.p50} / ${s.build_ms.p99}` : "—"} | ` +
+        `${s.build_plan ? `${s.build_plan.execution_ms} / ${fmtN(s.build_plan.buffers)}` : "—"} | ${s.import_orders_per_s ?? "—"} | ${s.import_s ?? "—"} |`,
     ),
   ];
   const big = steps.find((s) => s.orders === 10_000_000) ?? steps.at(-1);
@@ -159,7 +201,8 @@ export function renderGrowth(steps: GrowthStep[]): string {
     const build = big.build_ms.p50 / mid.build_ms.p50;
     lines.push(
       "",
-      `Cold build ${fmtN(mid.orders)} → ${fmtN(big.orders)} orders: ${build.toFixed(2)}× (target ≤ 1.5×): ${build <= 1.5 ? "PASS" : "FAIL"}`,
+      `Cold build ${fmtN(mid.orders)} → ${fmtN(big.orders)} orders: ${build.toFixed(2)}× (target ≤ 1.5×): ${build <= 1.5 ? "PASS" : "FAIL"}` +
+        `${big.build_plan && mid.build_plan ? ` (pages touched ${(big.build_plan.buffers / mid.build_plan.buffers).toFixed(2)}×)` : ""}`,
     );
     if (big.import_orders_per_s && mid.import_orders_per_s) {
       const fall = 1 - big.import_orders_per_s / mid.import_orders_per_s;

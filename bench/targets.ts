@@ -156,7 +156,9 @@ export function evaluateTargets(run: Omit<RunResults, "targets" | "finished_at" 
   judge(
     `Cold build, 1 000 000 → 10 000 000 orders${from}`,
     big?.build_ms && mid?.build_ms ? big.build_ms.p50 / mid.build_ms.p50 : null,
-    (v) => `${v.toFixed(2)}× (${mid?.build_ms?.p50} → ${big?.build_ms?.p50} ms p50)`,
+    (v) =>
+      `${v.toFixed(2)}× (${mid?.build_ms?.p50} → ${big?.build_ms?.p50} ms p50` +
+      `${mid?.build_plan && big?.build_plan ? `; pages touched ${fmt(mid.build_plan.buffers)} → ${fmt(big.build_plan.buffers)}` : ""})`,
     "≤ 1.5×",
     (v) => v <= 1.5,
   );

@@ -232,13 +232,16 @@ describe("renderGrowth", () => {
       orders,
       generate_s: 1,
       build_ms: { p50: build, p99: build * 2 },
+      build_plan: { buffers: orders / 1000, execution_ms: build / 2 },
       import_orders: 100_000,
       import_s: 100_000 / rate,
       import_orders_per_s: rate,
     });
     const md = renderGrowth([step(100_000, 3, 15_000), step(1_000_000, 4, 14_000), step(10_000_000, 7, 12_000)]);
-    expect(md).toContain("| 10 000 000 | 1 | 7 / 14 | 12000 |");
-    expect(md).toContain("Cold build 1 000 000 → 10 000 000 orders: 1.75× (target ≤ 1.5×): FAIL");
+    expect(md).toContain("| 10 000 000 | 1 | 7 / 14 | 3.5 / 10 000 | 12000 |");
+    expect(md).toContain(
+      "Cold build 1 000 000 → 10 000 000 orders: 1.75× (target ≤ 1.5×): FAIL (pages touched 10.00×)",
+    );
     expect(md).toContain("Import rate 1 000 000 → 10 000 000 orders: −14 % (target: falls ≤ 20 %): PASS");
   });
 });
