@@ -43,8 +43,8 @@ function watchlistSymbols(count: number): { symbol: string; listed: boolean }[] 
 }
 
 /**
- * Fills a migrated, empty database with a realistic account history at `scale`, in SQL (generate_series),
- * then ANALYZEs it. Deterministic: the same scale gives the same rows. Every generated order is settled
+ * Fills a migrated, empty database with a realistic account history at `scale` and its FIFO books, in SQL
+ * (generate_series), then ANALYZEs it. Deterministic: the same scale gives the same rows. Every generated order is settled
  * (the open ones live on the exchange: see placeOpenOrders); signals are all settled but for a few pending
  * alerts that do not trade, so the trading scheduler does not start placing orders for generated data.
  */
@@ -62,6 +62,7 @@ export async function generateDataset(sql: postgres.Sql, scale: Scale): Promise<
     await insertMarket(tx, watchlist);
     await insertSignals(tx, symbols, scale.signals);
     await insertOrders(tx, symbols, scale.orders);
+    await insertLots(tx);
     await insertAccount(tx, scale.snapshots);
     for (const index of indexes) await tx.unsafe(index.definition);
   });
@@ -103,7 +104,7 @@ export async function placeOpenOrders(databaseUrl: string, count: number): Promi
   }
 }
 
-const BULK_TABLES = ["exchange_orders", "trade_signals"];
+const BULK_TABLES = ["exchange_orders", "trade_signals", "position_lots"];
 
 /** Indexes of `tables` that no constraint owns (primary keys stay), with their exact definitions. */
 async function secondaryIndexes(
@@ -125,6 +126,8 @@ const TABLES = [
   "market_data",
   "trade_signals",
   "exchange_orders",
+  "position_lots",
+  "position_books",
   "exchange_balances",
   "portfolio_loans",
   "portfolio_snapshots",
@@ -207,6 +210,55 @@ async function insertOrders(tx: postgres.TransactionSql, symbols: string[], coun
         from (select g, random() as r1, random() as r2, random() as r3 from generate_series(1, ${count}) as g) raw
       ) shaped
     ) x`;
+}
+
+/** Filled BUY orders left open per symbol (the newest): what the account still holds. */
+const OPEN_LOTS_PER_SYMBOL = 3;
+
+/**
+ * The FIFO books of the generated orders, as an account with this history has them: one lot per filled BUY
+ * (position_lots), all but the newest few per symbol sold within a day at ±5 % (a take-profit, a stop-loss or a
+ * signal), and one book per symbol holding the lots' totals, exactly as the bookings keep them. In SQL, not through
+ * the backfill: replaying every fill in FIFO order takes minutes at a million orders (growth goes to ten million),
+ * and the dashboard's cost depends on the lots' and books' shape, not on which SELL closed which lot.
+ */
+async function insertLots(tx: postgres.TransactionSql): Promise<void> {
+  await tx`
+    insert into position_lots (account, symbol, entry_order_id, opened_at, quantity, entry_value, entry_fee,
+      remaining, remaining_cost, remaining_fee, exit_quantity, exit_value, exit_fee, closed_cost, closed_fee,
+      closed_at, exit_reason, realised)
+    select account, symbol, exchange_order_id, opened_at, quantity, entry_value, entry_fee,
+      case when open then quantity else 0 end, case when open then entry_value else 0 end,
+      case when open then entry_fee else 0 end,
+      case when open then 0 else quantity end, exit_value, exit_fee,
+      case when open then 0 else entry_value end, case when open then 0 else entry_fee end,
+      case when not open then least(opened_at + make_interval(secs => 60 + r * 86400), now()) end,
+      case when not open then (array['take_profit', 'stop_loss', 'signal'])[1 + floor(r * 3)::int] end,
+      exit_value - exit_fee - case when open then 0 else entry_value + entry_fee end
+    from (
+      select account, symbol, exchange_order_id, exchange_update_time as opened_at, cumulative_quantity as quantity,
+        cumulative_value as entry_value, fee as entry_fee, r, open,
+        case when open then 0 else round(cumulative_value * (0.95 + r * 0.1), 8) end as exit_value,
+        case when open then 0 else round(cumulative_value * (0.95 + r * 0.1) * 0.001, 8) end as exit_fee
+      from (
+        select o.*, random()::numeric as r,
+          row_number() over (partition by account, symbol order by exchange_update_time desc, id desc)
+            <= ${OPEN_LOTS_PER_SYMBOL} as open
+        from exchange_orders o where side = 'BUY' and cumulative_quantity > 0
+      ) filled
+    ) priced`;
+  await tx`
+    insert into position_books (account, symbol, version, realised, closed_trades, wins, losses, gross_profit,
+      gross_loss, held_seconds, open_qty, open_cost)
+    select account, symbol, gen_random_uuid(), sum(realised),
+      count(*) filter (where closed_at is not null), count(*) filter (where closed_at is not null and realised > 0),
+      count(*) filter (where closed_at is not null and realised < 0),
+      coalesce(sum(realised) filter (where closed_at is not null and realised > 0), 0),
+      coalesce(sum(realised) filter (where closed_at is not null and realised < 0), 0),
+      coalesce(sum(extract(epoch from closed_at - opened_at)), 0),
+      coalesce(sum(remaining) filter (where closed_at is null), 0),
+      coalesce(sum(remaining_cost + remaining_fee) filter (where closed_at is null), 0)
+    from position_lots group by account, symbol`;
 }
 
 async function insertAccount(tx: postgres.TransactionSql, snapshots: number): Promise<void> {

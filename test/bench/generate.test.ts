@@ -9,7 +9,8 @@ const scale = { orders: 2000, signals: 300, watchlist: 50, snapshots: 100, openO
 const indexDefinitions = (db: TestDb) =>
   db.sql<{ def: string }[]>`
     select indexdef as def from pg_indexes
-    where schemaname = 'public' and tablename in ('exchange_orders', 'trade_signals') order by indexname`;
+    where schemaname = 'public' and tablename in ('exchange_orders', 'trade_signals', 'position_lots')
+    order by indexname`;
 
 describe("generateDataset", () => {
   let db: TestDb;
@@ -76,6 +77,35 @@ describe("generateDataset", () => {
       from exchange_orders group by status`;
     expect(rows.every((r) => r.bad === 0)).toBe(true);
     expect(rows.map((r) => r.status).sort()).toContain("FILLED");
+  });
+
+  test("books the history as an account has it: a lot per filled BUY, the newest three of a symbol open", async () => {
+    const [row] = await db.sql<{ lots: number; buys: number; open_symbols: number; open: number; symbols: number }[]>`
+      select (select count(*)::int from position_lots) as lots,
+        (select count(*)::int from exchange_orders where side = 'BUY' and cumulative_quantity > 0) as buys,
+        (select count(*)::int from position_lots where closed_at is null and remaining > 0) as open,
+        (select count(distinct symbol)::int from position_lots where closed_at is null) as open_symbols,
+        (select count(distinct symbol)::int from exchange_orders where side = 'BUY' and cumulative_quantity > 0)
+          as symbols`;
+    expect(row?.lots).toBe(row?.buys as number);
+    expect(row?.open).toBe(3 * (row?.symbols as number));
+    expect(row?.open_symbols).toBe(row?.symbols as number);
+  });
+
+  test("each book holds its lots' totals, as the bookings keep them", async () => {
+    const mismatched = await db.sql`
+      select b.symbol from position_books b join (
+        select account, symbol, sum(realised) as realised, count(*) filter (where closed_at is not null) as closed,
+          coalesce(sum(remaining) filter (where closed_at is null), 0) as open_qty,
+          coalesce(sum(remaining_cost + remaining_fee) filter (where closed_at is null), 0) as open_cost
+        from position_lots group by account, symbol) l on l.account = b.account and l.symbol = b.symbol
+      where b.realised <> l.realised or b.closed_trades <> l.closed or b.open_qty <> l.open_qty
+        or b.open_cost <> l.open_cost or b.wins + b.losses > b.closed_trades or b.version is null`;
+    expect([...mismatched]).toEqual([]);
+    const [lots] = await db.sql<{ bad: number }[]>`
+      select count(*) filter (where realised <> exit_value - exit_fee - closed_cost - closed_fee)::int as bad
+      from position_lots`;
+    expect(lots?.bad).toBe(0);
   });
 
   test("restores exactly the migrated indexes it dropped for the bulk load", async () => {
