@@ -7,7 +7,7 @@ import { orderFields } from "./orders";
 import { portfolioJson } from "./portfolio";
 import { signalFields } from "./signals";
 import { type Fragment, inList, isoUtc, jsonList as rowsAsJson } from "./sql";
-import { watchlistFields } from "./watchlist";
+import { watchlistFields, watchlistMarket } from "./watchlist";
 
 export type { Fragment } from "./sql";
 
@@ -70,7 +70,8 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
 
   // A JSON array of the rows of `from` (aliased t), each rendered as an object of `columns`, in `order`.
   // row_to_json-style rendering is compact, unlike json_build_object (" : ") and json_agg (newlines).
-  const jsonList = (columns: Fragment, from: Fragment, order: Fragment) => rowsAsJson(sql, columns, from, order);
+  const jsonList = (columns: Fragment, from: Fragment, order: Fragment, joins?: Fragment) =>
+    rowsAsJson(sql, columns, from, order, joins);
 
   // Orders, signals, balances, the watchlist and the portfolio are rendered by their own query files' fragments, so
   // the API and the dashboard cannot drift.
@@ -125,6 +126,7 @@ export function dashboardQueries(sql: Sql): Record<DashboardPartName, Record<str
         sql`select * from watchlist_items where deleted_at is null
           order by symbol ${limit(DASHBOARD_LIMITS.watchlist)}`,
         sql`t.symbol`,
+        watchlistMarket(sql),
       ),
     },
     services: {

@@ -50,8 +50,17 @@ export function keysetPage<R extends { id: string; position_time: string }, J>(
   };
 }
 
-/** A JSON array of the rows of `from` (aliased t), each an object of `fields`, in `order` (compact, row_to_json). */
-export function jsonList(sql: Queryable, fields: Fragment, from: Fragment, order: Fragment): Fragment {
+/**
+ * A JSON array of the rows of `from` (aliased t, then `joins` if given), each an object of `fields`, in `order`
+ * (compact, row_to_json).
+ */
+export function jsonList(
+  sql: Queryable,
+  fields: Fragment,
+  from: Fragment,
+  order: Fragment,
+  joins?: Fragment,
+): Fragment {
   return sql`coalesce((select array_to_json(array_agg((select r from (select ${fields}) r) order by ${order}))
-      from (${from}) t), '[]')` as unknown as Fragment;
+      from (${from}) t ${joins ?? sql``}), '[]')` as unknown as Fragment;
 }
