@@ -3,7 +3,6 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import { timeout } from "hono/timeout";
 import type { AppDeps, AppEnv } from "./http/context";
 import { API_OPERATIONS } from "./http/docs";
@@ -31,6 +30,7 @@ import { systemRoutes } from "./http/routes/system";
 import { testControlRoutes } from "./http/routes/test-control";
 import { tradingRoutes } from "./http/routes/trading";
 import { watchlistRoutes } from "./http/routes/watchlist";
+import { answerSecurity } from "./http/secure-headers";
 
 export type { AppDeps, AppEnv } from "./http/context";
 
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps) {
     .use(requestLog({ log, metrics, slowRequestMs: config.SLOW_REQUEST_MS }))
     // Outermost after the log: every error under the legacy prefix, whichever layer raised it, as `{"detail"}`.
     .use(legacyErrors(legacy))
-    .use(secureHeaders())
+    .use(answerSecurity())
     .use((c, next) => (LONG_LIVED.has(c.req.path) ? next() : requestTimeout(c, next)))
     .use(browserAccess(config.CORS_ORIGINS, legacy))
     .use(

@@ -61,8 +61,11 @@ function matchesAny(ifNoneMatch: string, tags: Set<string>): boolean {
   return false;
 }
 
-/** Sets the answer's own headers (request id, timing) on the representation's headers just before they are copied. */
-export type Stamp = (headers: Headers, status: 200 | 304) => void;
+/**
+ * Sets the answer's own headers (request id, timing since `start`) on the representation's headers just
+ * before they are copied.
+ */
+export type Stamp = (headers: Headers, status: 200 | 304, request: Request, start: number) => void;
 
 // Distinct Accept-Encoding values remembered per snapshot (clients send a handful): the negotiation runs once each.
 const NEGOTIATIONS_KEPT = 32;
@@ -134,15 +137,16 @@ export function dashboardResponder(staticHeaders: readonly (readonly [string, st
     return chosen;
   };
 
-  return function respond(snapshot: DashboardSnapshot, request: Headers, stamp?: Stamp): Response {
+  return function respond(snapshot: DashboardSnapshot, request: Request, stamp?: Stamp, start = 0): Response {
     const prepared = prepare(snapshot);
-    const chosen = negotiate(prepared, request.get("accept-encoding"));
-    const ifNoneMatch = request.get("if-none-match");
+    const headers = request.headers;
+    const chosen = negotiate(prepared, headers.get("accept-encoding"));
+    const ifNoneMatch = headers.get("if-none-match");
     if (ifNoneMatch && matchesAny(ifNoneMatch, prepared.tags)) {
-      stamp?.(chosen.notModified, 304);
+      stamp?.(chosen.notModified, 304, request, start);
       return new Response(null, { status: 304, headers: chosen.notModified });
     }
-    stamp?.(chosen.headers, 200);
+    stamp?.(chosen.headers, 200, request, start);
     return new Response(chosen.body, { status: 200, headers: chosen.headers });
   };
 }

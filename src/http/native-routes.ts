@@ -2,26 +2,9 @@ import type { Server as BunServer } from "bun";
 import type { Logger } from "../lib/logger";
 import type { MetricsRegistry } from "../lib/metrics";
 import type { DashboardCache, DashboardSnapshot } from "../services/dashboard";
-import { dashboardResponder } from "./dashboard-response";
+import { dashboardResponder, type Stamp } from "./dashboard-response";
 import { legacyView } from "./routes/legacy/dashboard-view";
-
-/**
- * The headers `hono/secure-headers` (default options, as app.ts installs it) sets on every answer, for
- * the routes Bun answers without Hono. test/http/native-routes.test.ts keeps the two sets equal.
- */
-export const SECURE_HEADERS: readonly (readonly [string, string])[] = [
-  ["Cross-Origin-Resource-Policy", "same-origin"],
-  ["Cross-Origin-Opener-Policy", "same-origin"],
-  ["Origin-Agent-Cluster", "?1"],
-  ["Referrer-Policy", "no-referrer"],
-  ["Strict-Transport-Security", "max-age=15552000; includeSubDomains"],
-  ["X-Content-Type-Options", "nosniff"],
-  ["X-DNS-Prefetch-Control", "off"],
-  ["X-Download-Options", "noopen"],
-  ["X-Frame-Options", "SAMEORIGIN"],
-  ["X-Permitted-Cross-Domain-Policies", "none"],
-  ["X-XSS-Protection", "0"],
-];
+import { SECURE_HEADERS } from "./secure-headers";
 
 type Server = BunServer<unknown>;
 
@@ -64,11 +47,12 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
 
   /**
    * The answer's own headers, metrics and log line, set on the representation's headers just before
-   * `new Response` copies them: the time is the handler's, up to the answer's construction.
+   * `new Response` copies them: the time is the handler's, up to the answer's construction. One function per
+   * route, not a closure per request: this runs at every answer of the hottest path.
    */
-  const stamper = (path: string, request: Request, start: number) => {
+  const stamper = (path: string): Stamp => {
     const label = `GET ${path}`;
-    return (headers: Headers, status: number): void => {
+    return (headers, status, request, start) => {
       const incoming = request.headers.get("x-request-id");
       const requestId =
         incoming && incoming.length <= 255 && VALID_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -95,10 +79,11 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
 
   /** The GET handler of one path answering `render(snapshot)`: from the cache when current, else after a build. */
   const route = (path: string, render: (snapshot: DashboardSnapshot) => DashboardSnapshot) => {
+    const stamp = stamper(path);
     const slow = async (request: Request, server: Server, start: number): Promise<Response> => {
       try {
         const snapshot = render(await dashboard.current());
-        return respond(snapshot, request.headers, stamper(path, request, start));
+        return respond(snapshot, request, stamp, start);
       } catch {
         // The Hono route answers (and logs) the failure its usual way.
         return fallback(request, server);
@@ -112,9 +97,7 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
         }
         const start = performance.now();
         const snapshot = dashboard.peek();
-        return snapshot
-          ? respond(render(snapshot), request.headers, stamper(path, request, start))
-          : slow(request, server, start);
+        return snapshot ? respond(render(snapshot), request, stamp, start) : slow(request, server, start);
       },
     };
   };

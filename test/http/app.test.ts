@@ -97,10 +97,15 @@ describe("HTTP foundation", async () => {
     expect(typeof perf[0]?.ms).toBe("number");
   });
 
-  test("secure headers are set", async () => {
+  test("secure headers are set: the four any answer needs, not the document-only or obsolete ones", async () => {
     const res = await app.request("/ping_fast");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000; includeSubDomains");
+    expect(res.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    for (const name of ["referrer-policy", "cross-origin-opener-policy", "x-xss-protection", "x-download-options"]) {
+      expect(res.headers.has(name)).toBe(false);
+    }
   });
 
   test("unknown paths get the JSON 404 envelope", async () => {

@@ -16,6 +16,12 @@ describe("the console's files", async () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
     expect(res.headers.get("cache-control")).toBe("no-cache");
+    // A document: the policies browsers read on pages, besides those of every answer.
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(res.headers.get("origin-agent-cluster")).toBe("?1");
+    expect(res.headers.has("x-xss-protection")).toBe(false);
     const html = await res.text();
     const script = /src="(\/assets\/main-[a-z0-9]+\.js)"/.exec(html)?.[1];
     expect(html).toContain("<style>");
@@ -27,6 +33,7 @@ describe("the console's files", async () => {
     expect(js.headers.get("content-encoding")).toBe("gzip");
     expect(js.headers.get("cache-control")).toContain("immutable");
     expect(js.headers.get("vary")).toBe("Accept-Encoding");
+    expect(js.headers.has("referrer-policy")).toBe(false);
     const source = gunzipSync(new Uint8Array(await js.arrayBuffer())).toString();
     expect(source).toContain("/api/dashboard/stream-ticket");
     const br = await app.request(script as string, { headers: { "accept-encoding": "br, gzip" } });
@@ -35,7 +42,9 @@ describe("the console's files", async () => {
   });
 
   test("/docs is Swagger UI served from this server, not a CDN", async () => {
-    const html = await (await app.request("/docs")).text();
+    const docs = await app.request("/docs");
+    expect(docs.headers.get("referrer-policy")).toBe("no-referrer");
+    const html = await docs.text();
     expect(html).toContain('src="/docs/assets/swagger-ui-bundle.js"');
     expect(html).not.toMatch(/https?:\/\//);
     const bundle = await app.request("/docs/assets/swagger-ui-bundle.js", { headers: { "accept-encoding": "br" } });

@@ -4,6 +4,7 @@ import { type AssetMap, consoleAssets, docsAssets } from "../console-bundle";
 import { createRouter } from "../context";
 import { API_OPERATIONS } from "../docs";
 import { openApiDocument } from "../openapi";
+import { documentSecurity } from "../secure-headers";
 import { assetResponse, type StaticAsset, staticAsset } from "../static-assets";
 
 const served = async (assets: () => Promise<AssetMap>, path: string, request: Request) => {
@@ -27,9 +28,9 @@ export function consoleRoutes() {
     return document;
   };
   return createRouter()
-    .get("/", (c) => served(consoleAssets, "/", c.req.raw))
+    .get("/", documentSecurity(), (c) => served(consoleAssets, "/", c.req.raw))
     .get("/assets/:file", (c) => served(consoleAssets, `/assets/${c.req.param("file")}`, c.req.raw))
-    .get("/docs", (c) => served(docsAssets, "/docs", c.req.raw))
+    .get("/docs", documentSecurity(), (c) => served(docsAssets, "/docs", c.req.raw))
     .get("/docs/assets/:file", (c) => served(docsAssets, `/docs/assets/${c.req.param("file")}`, c.req.raw))
     .get("/openapi.json", async (c) => assetResponse(await openApi(), c.req.raw));
 }

@@ -70,7 +70,7 @@ export function dashboardRoutes({
         "Cache-Control": "no-store",
       });
     })
-    .get("/state", async (c) => respond(await dashboard.current(), c.req.raw.headers))
+    .get("/state", async (c) => respond(await dashboard.current(), c.req.raw))
     .get("/stream", validate("query", streamQuery), (c) => {
       // An open stream is quiet between heartbeats; Bun's idle timeout (10 s) must not cut it.
       if (openStreams >= config.DASHBOARD_STREAM_MAX) throw new StreamsFull(config.DASHBOARD_STREAM_MAX);

@@ -20,7 +20,7 @@ export function legacyDashboardRoutes({ dashboard, config, now }: Pick<AppDeps, 
   // Like ATP's own body, compressed only when the cache keeps snapshots.
   const options = { compress: config.DASHBOARD_CACHE === "on" };
   return createRouter()
-    .get("/dashboard/state", async (c) => respond(view(await dashboard.current(), options).snapshot, c.req.raw.headers))
+    .get("/dashboard/state", async (c) => respond(view(await dashboard.current(), options).snapshot, c.req.raw))
     .get("/dashboard/snapshot", async (c) => {
       const atp = await dashboard.current();
       const legacy = view(atp, options);
