@@ -12,6 +12,8 @@ export interface EmbeddedPostgresOptions {
   log: Logger;
   /** Trade durability for speed (test clusters only). */
   ephemeral?: boolean;
+  /** Further server settings (`-c name=value`), e.g. shared_preload_libraries for a measurement. */
+  settings?: Record<string, string>;
   stopTimeoutMs?: number;
 }
 
@@ -35,6 +37,7 @@ export async function startEmbeddedPostgres({
   database = "atp",
   log,
   ephemeral = false,
+  settings = {},
   stopTimeoutMs = 5000,
 }: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(dir);
@@ -56,6 +59,7 @@ export async function startEmbeddedPostgres({
       "-c",
       "unix_socket_directories=",
       ...(ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ],
     onLog: (message: string) => {
       recent.push(message.trim());

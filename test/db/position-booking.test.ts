@@ -99,6 +99,31 @@ describe("fills booked into FIFO lots in the transaction that records them", asy
     expect(row).toEqual({ quantity: "0.999", entry_value: "1998", entry_fee: "2" });
   });
 
+  test("a late fill of an entry that was sold down reopens its lot, the closed part kept", async () => {
+    const symbol = "XRP_USDT";
+    const entry = (cum: string, value: string, minute: number) =>
+      order("late1", {
+        symbol,
+        side: "BUY",
+        type: "LIMIT",
+        price: "100",
+        quantity: "2",
+        status: cum === "2" ? "FILLED" : "PARTIALLY_FILLED",
+        cumulativeQuantity: cum,
+        cumulativeValue: value,
+        updateTime: at(minute),
+      });
+    await upsertExchangeOrders(sql, "paper", [entry("1", "100", 1)]);
+    await upsertExchangeOrders(sql, "paper", [
+      order("late1-exit", { symbol, side: "SELL", clientOid: "tp-late1", cumulativeValue: "110", updateTime: at(2) }),
+    ]);
+    expect((await lots("paper", symbol))[0]).toMatchObject({ remaining: "0", closed: true });
+    await upsertExchangeOrders(sql, "paper", [entry("2", "200", 3)]);
+    expect(await lots("paper", symbol)).toEqual([
+      { entry_order_id: "late1", quantity: "2", remaining: "1", realised: "10", closed: false, exit_reason: null },
+    ]);
+  });
+
   test("a SELL with no lot to match is unmatched_qty, never given a cost", async () => {
     await upsertExchangeOrders(sql, "paper", [
       order("x1", { symbol: "SOL_USDT", side: "SELL", cumulativeQuantity: "3", quantity: "3", cumulativeValue: "300" }),

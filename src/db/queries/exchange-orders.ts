@@ -13,7 +13,8 @@ import { inList, isoUtc } from "./sql";
  *
  * What an order's cumulative fill gained is booked into the FIFO lots in the same transaction (fill-booking.ts).
  * The account's booking lock, the upsert (returning those fills) and the reads of the books they touch go to the
- * server in one round trip; a second statement writes the lots only when something filled.
+ * server in one round trip; a second statement writes the lots only when something filled (and a look-up of
+ * sold-down lots precedes it only when an order that had filled before filled more).
  * Returns how many rows were inserted or changed.
  */
 export async function upsertExchangeOrders(
@@ -25,18 +26,21 @@ export async function upsertExchangeOrders(
   if (orders.length === 0) return 0;
   if (!("savepoint" in sql))
     return (sql as Sql).begin((tx) => upsertExchangeOrders(tx, account, orders, tradeSignalId));
-  const [, upserted, books, soldDown] = await Promise.all([
+  const [, upserted, books] = await Promise.all([
     bookingLock(sql, account),
     upsertReturningFills(sql, account, orders, tradeSignalId),
     booksOf(sql, account, orders),
-    soldDownLots(sql, account, orders),
   ]);
-  const fills = upserted.filter((row) => row.quantity !== null) as FillRow[];
-  if (fills.length > 0) await bookFills(sql, account, fills, books, soldDown);
+  const fills = upserted.filter((row) => row.quantity !== null) as (FillRow & { refill: boolean })[];
+  if (fills.length === 0) return upserted.length;
+  const refilled = fills.filter((f) => f.refill && f.side === "BUY").map((f) => f.exchange_order_id);
+  const soldDown = refilled.length > 0 ? await soldDownLots(sql, account, refilled) : [];
+  await bookFills(sql, account, fills, books, soldDown);
   return upserted.length;
 }
 
-type UpsertedRow = Omit<FillRow, "quantity"> & { quantity: string | null };
+/** A changed row; `refill`: the order had filled before, so it may already have a lot (a history page: none). */
+type UpsertedRow = Omit<FillRow, "quantity"> & { quantity: string | null; refill: boolean };
 
 /** The upsert itself; returns every changed row, with what its fill gained (quantity null when nothing filled). */
 function upsertReturningFills(
@@ -92,13 +96,15 @@ function upsertReturningFills(
         then (up.cumulative_quantity - coalesce(old.cumulative_quantity, 0))::text end as quantity,
       (up.cumulative_value - coalesce(old.cumulative_value, 0))::text as value,
       greatest(up.fee - coalesce(old.fee, 0), 0)::text as fee, up.fee_currency,
-      ${isoUtc(sql, "up.exchange_update_time")} as time
+      ${isoUtc(sql, "up.exchange_update_time")} as time, coalesce(old.cumulative_quantity > 0, false) as refill
     from up left join old using (exchange_order_id)`;
 }
 
-/** Lots of the batch's BUY orders that hold nothing any more (a late fill of an entry that was sold down). */
-function soldDownLots(sql: Queryable, account: string, orders: readonly ExchangeOrder[]) {
-  const buyIds = orders.filter((o) => o.side === "BUY").map((o) => o.exchangeOrderId);
+/**
+ * Lots of BUY orders that hold nothing any more (a late fill of an entry that was sold down). Only orders that had
+ * filled before can have a lot, so a page of new orders (the history import) needs no look-up at all.
+ */
+function soldDownLots(sql: Queryable, account: string, buyIds: readonly string[]) {
   return sql<LotRow[]>`
     select ${lotFields(sql)} from unnest(${buyIds}::text[]) i(id)
     join position_lots l on l.account = ${account} and l.entry_order_id = i.id and l.remaining <= 0`;
