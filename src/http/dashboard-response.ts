@@ -4,14 +4,21 @@ import type { Encoding } from "../services/dashboard/encodings";
 /** Set on a dashboard answered from an older build because the database is out of reach. */
 export const STALE_HEADER = "X-Dashboard-Stale";
 
+/** Headers built once that each answer's own values are stamped on just before `new Response` copies them. */
+export interface AnswerHeaders {
+  headers: Headers;
+  /** The timing last stamped on them (hundredths of a millisecond; -1: none): an unchanged value is not set again. */
+  timing: number;
+}
+
 /** One representation of a dashboard: its body, and the headers it is always sent with, built once. */
 interface Representation {
   encoding: Encoding | "identity";
   /** A Blob: a Response of a Blob shares its bytes where a string is encoded again for every answer. */
   body: Blob;
   size: number;
-  headers: Headers;
-  notModified: Headers;
+  answer: AnswerHeaders;
+  notModified: AnswerHeaders;
 }
 
 /** The representations of one snapshot: identity first, then the compressed ones, smallest first. */
@@ -65,7 +72,7 @@ function matchesAny(ifNoneMatch: string, tags: Set<string>): boolean {
  * Sets the answer's own headers (request id, timing since `start`) on the representation's headers just
  * before they are copied.
  */
-export type Stamp = (headers: Headers, status: 200 | 304, request: Request, start: number) => void;
+export type Stamp = (target: AnswerHeaders, status: 200 | 304, request: Request, start: number) => void;
 
 // Distinct Accept-Encoding values remembered per snapshot (clients send a handful): the negotiation runs once each.
 const NEGOTIATIONS_KEPT = 32;
@@ -102,7 +109,13 @@ export function dashboardResponder(staticHeaders: readonly (readonly [string, st
       ...(encoding === "identity" ? [] : [["Content-Encoding", encoding] as [string, string]]),
       ...common,
     ]);
-    return { encoding, body, size, headers, notModified: new Headers(common) };
+    return {
+      encoding,
+      body,
+      size,
+      answer: { headers, timing: -1 },
+      notModified: { headers: new Headers(common), timing: -1 },
+    };
   };
 
   const prepare = (snapshot: DashboardSnapshot): Prepared => {
@@ -144,9 +157,9 @@ export function dashboardResponder(staticHeaders: readonly (readonly [string, st
     const ifNoneMatch = headers.get("if-none-match");
     if (ifNoneMatch && matchesAny(ifNoneMatch, prepared.tags)) {
       stamp?.(chosen.notModified, 304, request, start);
-      return new Response(null, { status: 304, headers: chosen.notModified });
+      return new Response(null, { status: 304, headers: chosen.notModified.headers });
     }
-    stamp?.(chosen.headers, 200, request, start);
-    return new Response(chosen.body, { status: 200, headers: chosen.headers });
+    stamp?.(chosen.answer, 200, request, start);
+    return new Response(chosen.body, { status: 200, headers: chosen.answer.headers });
   };
 }

@@ -52,15 +52,21 @@ export function nativeRoutes(deps: NativeRoutesDeps) {
    */
   const stamper = (path: string): Stamp => {
     const label = `GET ${path}`;
-    return (headers, status, request, start) => {
+    return (target, status, request, start) => {
       const incoming = request.headers.get("x-request-id");
       const requestId =
         incoming && incoming.length <= 255 && VALID_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
       const ms = performance.now() - start;
-      const rounded = ms.toFixed(2);
+      const { headers } = target;
       headers.set("X-Request-Id", requestId);
-      headers.set("X-Response-Time", `${rounded}ms`);
-      headers.set("Server-Timing", `total;dur=${rounded}`);
+      // Warm answers take the same few hundredths of a millisecond: most answers keep the values already set.
+      const hundredths = Math.round(ms * 100);
+      if (hundredths !== target.timing) {
+        const rounded = (hundredths / 100).toFixed(2);
+        headers.set("X-Response-Time", `${rounded}ms`);
+        headers.set("Server-Timing", `total;dur=${rounded}`);
+        target.timing = hundredths;
+      }
       metrics.record(label, status, ms);
       if (logRequests || ms > slowRequestMs) {
         const fields = {
