@@ -29,15 +29,23 @@ export async function importOrderHistory(
   // Cursors are per exchange: switching EXCHANGE starts that exchange's history from its beginning.
   const key = `history:${exchange.name}`;
   const stored = (await readCursor(sql, service))[key];
-  let cursor = typeof stored === "string" ? stored : null;
   let fetched = 0;
   let changed = 0;
   let pages = 0;
   const startedAt = now();
   let reportedAt = startedAt;
+  // The next page is fetched while this one is written: the exchange's answer and the booking overlap.
+  // Its failure is thrown only when the import goes on to that page (after this one is committed).
+  const fetchPage = (after: string | null) => {
+    const pending = (async () => exchange.fetchOrderHistory(after, pageSize))();
+    pending.catch(() => {});
+    return pending;
+  };
+  let fetching = fetchPage(typeof stored === "string" ? stored : null);
   for (;;) {
-    const page = await exchange.fetchOrderHistory(cursor, pageSize);
+    const page = await fetching;
     const next = page.cursor;
+    if (page.hasMore) fetching = fetchPage(next);
     const n = await sql.begin(async (tx) => {
       const rows = await upsertExchangeOrders(tx, exchange.name, page.orders);
       await mergeCursor(tx, service, { [key]: next });
@@ -47,7 +55,6 @@ export async function importOrderHistory(
       }
       return rows;
     });
-    cursor = next;
     fetched += page.orders.length;
     changed += n;
     pages++;
