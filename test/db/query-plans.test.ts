@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import postgres from "postgres";
 import type { Queryable } from "../../src/db/client";
 import { listOpenOrders, listOrderHistory } from "../../src/db/queries/orders";
+import { insertSnapshot } from "../../src/db/queries/portfolio-valuation";
 import { claimPendingSignals, lastSignalOrderAt, openPositions } from "../../src/db/queries/signal-orders";
 import { latestSignal, listSignals } from "../../src/db/queries/signals";
 import { createTestDatabase } from "../helpers/cluster";
@@ -32,7 +33,10 @@ describe("query plans of the hot trading queries", async () => {
     select (array['BTC_USDT', 'ETH_USDT', 'SOL_USDT'])[g % 3 + 1], 'BUY', 1, 'seeded',
       case when g % 10 = 0 then 'pending' else 'skipped' end, g % 2 = 0, now() - g * interval '1 second'
     from generate_series(1, 10000) as g`;
-  await database.sql`analyze exchange_orders, trade_signals`;
+  await database.sql`
+    insert into portfolio_snapshots (total_assets_usd, total_borrowed_usd, net_usd, taken_at)
+    select 100, 0, 100, now() - g * interval '5 seconds' from generate_series(1, 20000) as g`;
+  await database.sql`analyze exchange_orders, trade_signals, portfolio_snapshots`;
 
   const plans: PlanNode[] = [];
   const client = postgres(database.url, {
@@ -65,6 +69,10 @@ describe("query plans of the hot trading queries", async () => {
     ["claim pending signals", (q) => claimPendingSignals(q, { now: new Date(), leaseMs: 30_000, limit: 20 }), page],
     ["last signal order of a symbol", (q) => lastSignalOrderAt(q, "BTC_USDT")],
     ["open positions", (q) => openPositions(q, "BTC_USDT")],
+    [
+      "portfolio snapshot after the previous one",
+      (q) => insertSnapshot(q, { totalAssetsUsd: "100", totalBorrowedUsd: "0", netUsd: "100" }),
+    ],
   ];
   test.each(queries)("%s uses an index", async (_name, run, isPage = false) => {
     plans.length = 0;

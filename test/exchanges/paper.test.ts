@@ -213,6 +213,26 @@ describe("paper exchange", () => {
     expect(usdt).toMatchObject({ locked: "0", total: new Big(10000).minus(perTick.times(price)).toFixed() });
   });
 
+  test("open orders come oldest first by placement, past the ninth (seq 10 after seq 9)", async () => {
+    await resetAccount();
+    const { client } = await paperExchange();
+    const [ticker] = await client.fetchTickers(["BTC_USDT"]);
+    const price = (Number(ticker?.last) * 0.5).toFixed(BTC.priceDecimals);
+    const placed: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const order = await client.createOrder({
+        symbol: "BTC_USDT",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "0.001",
+        price,
+        clientOid: `oldest-first-${i}`,
+      });
+      placed.push(order.exchangeOrderId);
+    }
+    expect((await client.fetchOpenOrders()).map((o) => o.exchangeOrderId)).toEqual(placed);
+  });
+
   test("a restart (new instance on the same database) keeps balances and orders, and does not reseed", async () => {
     await resetAccount();
     const first = await paperExchange();

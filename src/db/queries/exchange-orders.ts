@@ -1,8 +1,8 @@
-import { type ExchangeOrder, OPEN_ORDER_STATUSES } from "../../domain/orders";
+import type { ExchangeOrder } from "../../domain/orders";
 import type { Queryable, Sql } from "../client";
 import { type BookRow, bookFills, type FillRow } from "./fill-booking";
 import { bookingLock, bookTotalsFields, type LotRow, lotFields } from "./position-lots";
-import { inList, isoUtc } from "./sql";
+import { isoUtc } from "./sql";
 
 /**
  * The one exchange_orders upsert: a batch of one account's orders in one statement (unnest of column arrays: one
@@ -117,14 +117,4 @@ function booksOf(sql: Queryable, account: string, orders: readonly ExchangeOrder
       b.dust_qty::text as dust_qty, b.version::text as version, ${bookTotalsFields(sql)}
     from position_books b
     where b.account = ${account} and b.symbol = any(${[...new Set(orders.map((o) => o.symbol))]}::text[])`;
-}
-
-/** Orders of one account the mirror still holds as open: (exchange order id, symbol). */
-export async function openOrderKeys(
-  sql: Queryable,
-  account: string,
-): Promise<{ exchange_order_id: string; symbol: string }[]> {
-  return await sql<{ exchange_order_id: string; symbol: string }[]>`
-    select exchange_order_id, symbol from exchange_orders
-    where status in (${inList(sql, OPEN_ORDER_STATUSES)}) and account = ${account}`;
 }

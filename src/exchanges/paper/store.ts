@@ -87,10 +87,10 @@ export async function createClock(tx: Tx, now: number): Promise<boolean> {
   return rows.length === 1;
 }
 
-/** Orders still working, oldest first. */
+/** Orders still working, oldest first (by the column: the output's `seq` is text, which sorts 10 before 9). */
 export function selectOpenOrders(q: Queryable): Promise<PaperOrderRow[]> {
   return q<PaperOrderRow[]>`select ${columns(q)} from paper_orders
-    where status in (${inList(q, OPEN_ORDER_STATUSES)}) order by seq`;
+    where status in (${inList(q, OPEN_ORDER_STATUSES)}) order by paper_orders.seq`;
 }
 
 /** One order by exchange id. */

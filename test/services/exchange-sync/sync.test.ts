@@ -175,6 +175,56 @@ describe("exchange_sync against the paper exchange", () => {
     }
   });
 
+  test("resting orders the mirror holds as reported are not written again; a change is", async () => {
+    const { database, exchange, clock } = await setup(0);
+    const topics: string[] = [];
+    const listener = await database.sql.listen(CHANGES_CHANNEL, (topic) => topics.push(topic));
+    try {
+      const [ticker] = await exchange.fetchTickers(["BTC_USDT"]);
+      const price = (Number(ticker?.last) * 0.5).toFixed(2);
+      const placed = [];
+      for (let i = 0; i < 3; i++) {
+        placed.push(
+          await exchange.createOrder({
+            symbol: "BTC_USDT",
+            side: "BUY",
+            type: "LIMIT",
+            quantity: "0.001",
+            price,
+            clientOid: `resting-${i}`,
+          }),
+        );
+      }
+      const first = await runExchangeSyncCycle({ sql: database.sql, exchange, log, pageSize: 50 });
+      expect(first.open_orders).toBe(3);
+      const versions = () =>
+        database.sql<{ id: string; xmin: string; status: string }[]>`
+          select exchange_order_id as id, xmin::text as xmin, status from exchange_orders order by id`;
+      const before = await versions();
+
+      clock.advance(5_000);
+      topics.length = 0;
+      const idle = await runExchangeSyncCycle({ sql: database.sql, exchange, log, pageSize: 50 });
+      expect(idle.open_orders).toBe(0);
+      expect(await versions()).toEqual(before);
+
+      const cancelled = placed[1]?.exchangeOrderId ?? "";
+      await exchange.cancelOrder(cancelled, "BTC_USDT");
+      clock.advance(5_000);
+      const next = await runExchangeSyncCycle({ sql: database.sql, exchange, log, pageSize: 50 });
+      expect(next.open_orders).toBe(1);
+      const after = await versions();
+      expect(after.filter((row) => row.id !== cancelled)).toEqual(before.filter((row) => row.id !== cancelled));
+      expect(after.find((row) => row.id === cancelled)?.status).toBe("CANCELLED");
+      for (let i = 0; i < 50 && !topics.includes("orders"); i++) await Bun.sleep(10);
+      expect(topics.filter((topic) => topic === "orders")).toHaveLength(1);
+    } finally {
+      await listener.unlisten();
+      await exchange.close();
+      await database.close();
+    }
+  });
+
   test("balances are mirrored, vanished assets go to zero, loans are netted, changes are announced", async () => {
     const { database, exchange } = await setup(0);
     const topics: string[] = [];
