@@ -89,6 +89,7 @@ try {
       ?.n ?? 0;
 
   let seconds: number;
+  let importCpu = "";
   let cpuBefore = 0;
   let walBefore = "0/0";
   const reset = async () => {
@@ -104,8 +105,11 @@ try {
     );
     await reset();
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     await importOrderHistory(database.sql, exchange, { service: "exchange_sync", pageSize });
     seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpuStart);
+    importCpu = ` ATP process CPU ${((used.user + used.system) / 1e6).toFixed(2)} s;`;
     await exchange.close();
     await database.close();
   } else {
@@ -146,7 +150,7 @@ try {
   const [wal] = await sql<{ bytes: string }[]>`
   select pg_wal_lsn_diff(pg_current_wal_lsn(), ${walBefore}::pg_lsn)::bigint::text as bytes`;
   say(
-    `${mode}: ${expected} orders in ${seconds.toFixed(1)} s (${Math.round(expected / seconds)}/s); ` +
+    `${mode}: ${expected} orders in ${seconds.toFixed(1)} s (${Math.round(expected / seconds)}/s);${importCpu} ` +
       `PostgreSQL CPU ${cpu.toFixed(1)} s; WAL ${(Number(wal?.bytes) / 1e6).toFixed(0)} MB`,
   );
   const top = await sql<{ calls: string; total: string; mean: string; rows: string; query: string }[]>`
