@@ -104,6 +104,20 @@ describe("paper exchange", () => {
     expect(moves(btc)).not.toEqual(moves(eth));
   });
 
+  test("candles kept from an earlier call are those a fresh path computes, the forming one included", () => {
+    const path = new PricePath(SEED, BTC);
+    for (const [timeframe, limit] of [
+      ["1h", 250],
+      ["5m", 12],
+      ["1h", 40],
+    ] as const) {
+      for (const later of [0, 1_000, 3_600_000, 3_601_000, 250 * 3_600_000]) {
+        const now = START + 1234 + later;
+        expect(path.candles(timeframe, limit, now)).toEqual(new PricePath(SEED, BTC).candles(timeframe, limit, now));
+      }
+    }
+  });
+
   test("price(t) needs no replay and moves like a market: small steps, bounded range", () => {
     const path = new PricePath(SEED, BTC);
     const far = Date.UTC(2031, 5, 1);

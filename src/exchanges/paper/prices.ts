@@ -31,6 +31,8 @@ export const TIMEFRAME_MS: Record<Timeframe, number> = {
 
 // High/low of a long candle are taken from at most this many points of the 10 s grid (exact up to 10 minutes).
 const MAX_SAMPLES_PER_CANDLE = 60;
+// Closed candles kept per timeframe and symbol (the client's own cap on a request).
+const MAX_KEPT_CANDLES = 1000;
 
 /** 32-bit FNV-1a hash of a string. */
 export function hashString(text: string): number {
@@ -101,28 +103,60 @@ export class PricePath {
     return points;
   }
 
-  /** The last `limit` candles up to `now`, oldest first; the last one is still forming and closes at price(now). */
+  /**
+   * The last `limit` candles up to `now`, oldest first; the last one is still forming and closes at price(now). A
+   * closed candle is a pure function of its start, so it is computed once and kept (the newest MAX_KEPT_CANDLES per
+   * timeframe): a signal check asks for the same 250 hourly candles every cycle, and each takes 60 price points.
+   */
   candles(timeframe: Timeframe, limit: number, now: number): Candle[] {
     const length = TIMEFRAME_MS[timeframe];
     const current = Math.floor(now / length) * length;
+    const first = current - (limit - 1) * length;
+    const kept = this.closedCandles(timeframe, current);
     const candles: Candle[] = [];
-    for (let start = current - (limit - 1) * length; start <= current; start += length) {
-      const end = Math.min(start + length, now);
-      const open = this.priceAt(start);
-      const close = this.priceAt(end);
-      let high = Math.max(open, close);
-      let low = Math.min(open, close);
-      for (const t of this.gridPoints(start, end, MAX_SAMPLES_PER_CANDLE)) {
-        const price = this.priceAt(t);
-        if (price > high) high = price;
-        if (price < low) low = price;
+    for (let start = first; start <= current; start += length) {
+      const closed = start + length <= now;
+      let candle = closed ? kept.get(start) : undefined;
+      if (!candle) {
+        candle = this.candle(start, length, Math.min(start + length, now));
+        if (closed) kept.set(start, candle);
       }
-      const minutes = (end - start) / 60e3;
-      const activity = 0.5 + unit(this.key, 1000 + length / 60e3, start / length);
-      const volume = Math.round(this.market.volumePerMinute * minutes * activity * 1e6) / 1e6;
-      candles.push({ time: start, open, high, low, close, volume });
+      candles.push({ ...candle });
     }
     return candles;
+  }
+
+  private readonly kept = new Map<Timeframe, Map<number, Candle>>();
+
+  /** The closed candles kept for `timeframe`, those older than the newest MAX_KEPT_CANDLES dropped first. */
+  private closedCandles(timeframe: Timeframe, current: number): Map<number, Candle> {
+    let kept = this.kept.get(timeframe);
+    if (!kept) {
+      kept = new Map();
+      this.kept.set(timeframe, kept);
+    }
+    if (kept.size > MAX_KEPT_CANDLES) {
+      const oldest = current - MAX_KEPT_CANDLES * TIMEFRAME_MS[timeframe];
+      for (const start of kept.keys()) if (start < oldest) kept.delete(start);
+    }
+    return kept;
+  }
+
+  /** The candle of [start, start + length), up to `end` (now, for the forming one). */
+  private candle(start: number, length: number, end: number): Candle {
+    const open = this.priceAt(start);
+    const close = this.priceAt(end);
+    let high = Math.max(open, close);
+    let low = Math.min(open, close);
+    for (const t of this.gridPoints(start, end, MAX_SAMPLES_PER_CANDLE)) {
+      const price = this.priceAt(t);
+      if (price > high) high = price;
+      if (price < low) low = price;
+    }
+    const minutes = (end - start) / 60e3;
+    const activity = 0.5 + unit(this.key, 1000 + length / 60e3, start / length);
+    const volume = Math.round(this.market.volumePerMinute * minutes * activity * 1e6) / 1e6;
+    return { time: start, open, high, low, close, volume };
   }
 }
 
