@@ -5,7 +5,7 @@
  * alone (`direct`). Prints the import rate, the server's CPU, WAL, and the statements by total time.
  * `bun bench/import-profile.ts [app|direct] [orders] [signals] [history] [pageSize]`
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -18,7 +18,7 @@ import { createLogger } from "../src/lib/logger";
 import { importOrderHistory } from "../src/services/exchange-sync/history";
 import { ALL_SERVICES, DASHBOARD } from "./context";
 import { generateDataset, placeOpenOrders } from "./generate";
-import { freePort, startApp } from "./processes";
+import { freePort, readProcessTreeCpuSeconds, startApp } from "./processes";
 
 const [mode = "app", ordersArg, signalsArg, historyArg, pageArg] = process.argv.slice(2);
 const orders = Number(ordersArg ?? 1_000_000);
@@ -34,21 +34,6 @@ const log = createLogger({
   },
 });
 const say = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
-
-/** CPU seconds of every process of the cluster (postmaster's children), from /proc. */
-function serverCpu(postmaster: number): number {
-  let ticks = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      if (Number(fields[1]) !== postmaster && Number(entry) !== postmaster) continue;
-      // utime, stime, and (the postmaster's) the reaped children's: backends that ended count too.
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    } catch {}
-  }
-  return ticks / 100;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "atp-import-profile-"));
 const pg = await startEmbeddedPostgres({
@@ -94,7 +79,7 @@ try {
   let walBefore = "0/0";
   const reset = async () => {
     await sql`select pg_stat_statements_reset()`;
-    cpuBefore = serverCpu(postmaster);
+    cpuBefore = readProcessTreeCpuSeconds(postmaster) ?? 0;
     walBefore = (await sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`)[0]?.lsn ?? "0/0";
   };
   if (mode === "direct") {
@@ -146,7 +131,7 @@ try {
     await reader;
     await server.stop(5000);
   }
-  const cpu = serverCpu(postmaster) - cpuBefore;
+  const cpu = (readProcessTreeCpuSeconds(postmaster) ?? 0) - cpuBefore;
   const [wal] = await sql<{ bytes: string }[]>`
   select pg_wal_lsn_diff(pg_current_wal_lsn(), ${walBefore}::pg_lsn)::bigint::text as bytes`;
   say(

@@ -157,11 +157,16 @@ function readMainThreadCpuSeconds(pid: number): number | null {
   return cpuFromStat(`/proc/${pid}/task/${pid}/stat`);
 }
 
-/** CPU seconds of a process and its direct children (a PostgreSQL server: postmaster and backends). */
+/**
+ * CPU seconds of a process and its direct children (a PostgreSQL server: postmaster and backends), those it has
+ * reaped included: a backend that ends between two readings moves its time into the root's cutime/cstime, where a
+ * reading of the live children alone would lose it (and a difference of two readings could go negative).
+ */
 export function readProcessTreeCpuSeconds(rootPid: number): number | null {
-  const own = readCpuSeconds(rootPid);
-  if (own === null) return null;
-  let total = own;
+  const root = statFields(`/proc/${rootPid}/stat`);
+  if (!root) return null;
+  // utime, stime, cutime and cstime are fields 14 to 17.
+  let total = (Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14])) / CLOCK_TICKS_PER_S;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = statFields(`/proc/${entry}/stat`);
